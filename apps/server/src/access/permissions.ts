@@ -1,0 +1,87 @@
+import { and, eq, eventMembers, events, gt, registrationLinks, registrations, type Db } from "@convivio/db";
+import { ErrorCode, Permission, rolesAllow, type EventRole } from "@convivio/protocol";
+import { HttpError } from "../http/problem.js";
+import type { Actor } from "../auth/actor.js";
+import { hashToken } from "../auth/secrets.js";
+
+export type EventRow = typeof events.$inferSelect;
+
+/** The roles a person holds in one event. */
+export async function rolesIn(db: Db, eventId: string, userId: string): Promise<EventRole[]> {
+  const rows = await db
+    .select({ role: eventMembers.role })
+    .from(eventMembers)
+    .where(and(eq(eventMembers.eventId, eventId), eq(eventMembers.userId, userId)));
+  return rows.map((r) => r.role);
+}
+
+/**
+ * The one permission check every route and socket handler uses. Drafts are invisible (404) to
+ * anyone outside the event's team, so their existence does not leak; other refusals are 403.
+ */
+export async function authorizeEvent(
+  db: Db,
+  actor: Actor | null,
+  event: EventRow,
+  permission: Permission,
+): Promise<EventRole[]> {
+  const roles = actor ? await rolesIn(db, event.id, actor.user.id) : [];
+  const isDraft = event.visibility === "draft";
+  if (isDraft && !rolesAllow(roles, Permission.viewDraft)) throw new HttpError(ErrorCode.notFound);
+  if (permission === Permission.viewEvent) return roles;
+  if (!actor) throw new HttpError(ErrorCode.unauthenticated);
+  if (!rolesAllow(roles, permission)) throw new HttpError(ErrorCode.forbidden);
+  return roles;
+}
+
+export async function findEventBySlug(db: Db, slug: string): Promise<EventRow> {
+  const [event] = await db.select().from(events).where(eq(events.slug, slug));
+  if (!event) throw new HttpError(ErrorCode.notFound);
+  return event;
+}
+
+export type RegistrationRow = typeof registrations.$inferSelect;
+
+/** Who is acting on a registration: its owner (signed in, or holding an emailed link) or an organizer. */
+export type RegistrationAccess = "owner" | "organizer";
+
+const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The permission check of every route about one registration. The owner is the signed-in person it
+ * belongs to, or whoever holds an unexpired token of one of its emailed links; organizers need
+ * `registrations.manage` on its event. Anyone else gets 404, so registration ids reveal nothing.
+ */
+export async function authorizeRegistration(
+  db: Db,
+  actor: Actor | null,
+  registrationId: string,
+  token: string | undefined,
+  now: Date,
+): Promise<{ registration: RegistrationRow; event: EventRow; access: RegistrationAccess }> {
+  const [found] = await db
+    .select({ registration: registrations, event: events })
+    .from(registrations)
+    .innerJoin(events, eq(events.id, registrations.eventId))
+    .where(eq(registrations.id, registrationId));
+  if (!found) throw new HttpError(ErrorCode.notFound);
+  const { registration, event } = found;
+  if (token !== undefined && LINK_TOKEN.test(token)) {
+    const [link] = await db
+      .select({ id: registrationLinks.id })
+      .from(registrationLinks)
+      .where(
+        and(
+          eq(registrationLinks.tokenHash, hashToken(token)),
+          eq(registrationLinks.registrationId, registration.id),
+          gt(registrationLinks.expiresAt, now),
+        ),
+      );
+    if (link) return { registration, event, access: "owner" };
+  }
+  if (actor && registration.userId === actor.user.id) return { registration, event, access: "owner" };
+  if (actor && rolesAllow(await rolesIn(db, event.id, actor.user.id), Permission.manageRegistrations)) {
+    return { registration, event, access: "organizer" };
+  }
+  throw new HttpError(ErrorCode.notFound);
+}

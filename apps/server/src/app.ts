@@ -1,0 +1,110 @@
+import express, { type Express } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import { randomUUID } from "node:crypto";
+import type { Db } from "@convivio/db";
+import { errorHandler, notFoundHandler } from "./http/problem.js";
+import { securityHeaders } from "./http/security.js";
+import { webAppRouter } from "./http/webApp.js";
+import { buildOpenApi } from "./http/openapi.js";
+import { bindRoutes } from "./http/routes.js";
+import { sessionMiddleware } from "./auth/cookies.js";
+import { authRoutes } from "./auth/routes.js";
+import type { AuthService } from "./auth/service.js";
+import { createAuthLimiters, type RateLimitConfig } from "./auth/rateLimits.js";
+import { eventRoutes } from "./events/routes.js";
+import { opsRoutes, type ReadinessCheck } from "./ops/routes.js";
+import type { Metrics } from "./ops/metrics.js";
+import { outboxApiRoutes, outboxCss, outboxPage } from "./email/outboxRoutes.js";
+import type { RegistrationFeature } from "./registrations/feature.js";
+import type { BoardFeature } from "./boards/feature.js";
+import { liveKitWebhookHandler, mediaRoutes, type MediaDeps } from "./media/routes.js";
+
+export const JSON_BODY_LIMIT = "100kb";
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+export interface AppDeps {
+  db: Db;
+  auth: AuthService;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: Record<string, ReadinessCheck>;
+  rateLimit: RateLimitConfig;
+  isDraining: () => boolean;
+  production: boolean;
+  secureCookies: boolean;
+  trustProxy: string;
+  livekitUrl?: string;
+  webDist?: string;
+  version: string;
+  /** Event editing and registrations (their routers; their jobs are defined on the runtime's port). */
+  registrations: Pick<RegistrationFeature, "routers">;
+  /** Live boards (their REST routes; the socket side is attached to the live server). */
+  boards?: Pick<BoardFeature, "router">;
+  media: MediaDeps;
+}
+
+/** The Express application: every route, parsed and authorized the same way, errors in one place. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.trustProxy);
+  app.set("query parser", "simple");
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers["x-request-id"];
+        const id = typeof incoming === "string" && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader("X-Request-Id", id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === "/healthz" || req.url === "/metrics" },
+    }),
+  );
+  app.use(deps.metrics.middleware);
+  app.use(
+    securityHeaders({
+      production: deps.production,
+      ...(deps.livekitUrl ? { livekitUrl: deps.livekitUrl } : {}),
+    }),
+  );
+  // Signed webhooks need their exact bytes, so this route comes before the JSON parser.
+  app.post("/api/livekit/webhook", ...liveKitWebhookHandler(deps.media));
+  app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+
+  app.use(opsRoutes(deps.readiness, deps.metrics, deps.isDraining));
+  const openApi = buildOpenApi(deps.version);
+  app.use(bindRoutes({ openApi: () => ({ status: 200, body: openApi }) }));
+
+  app.use("/api", sessionMiddleware(deps.auth));
+  const limiters = createAuthLimiters(deps.rateLimit);
+  app.post("/api/events/:slug/register", limiters.registration);
+  app.use(
+    authRoutes({
+      auth: deps.auth,
+      secureCookies: deps.secureCookies,
+      limiters,
+    }),
+  );
+  app.use(eventRoutes(deps.db));
+  for (const router of deps.registrations.routers) app.use(router);
+  if (deps.boards) app.use(deps.boards.router);
+  app.use(mediaRoutes(deps.media));
+  if (!deps.production) {
+    app.use(outboxApiRoutes(deps.db));
+    app.get("/dev/outbox", outboxPage(deps.db));
+    app.get("/dev/outbox.css", outboxCss);
+  }
+
+  if (deps.webDist) {
+    const web = webAppRouter(deps.webDist);
+    if (web) app.use(web);
+    else deps.logger.warn({ webDist: deps.webDist }, "web app not built; serving the API only");
+  }
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

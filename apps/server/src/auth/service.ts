@@ -1,0 +1,268 @@
+import {
+  and,
+  authSessions,
+  eq,
+  gt,
+  isNull,
+  isUniqueViolation,
+  oneTimeTokens,
+  sql,
+  users,
+  type Db,
+} from "@convivio/db";
+import { ErrorCode, type Locale, type User } from "@convivio/protocol";
+import { HttpError } from "../http/problem.js";
+import type { Mailer } from "../email/mailer.js";
+import { renderAccountMail } from "../email/templates.js";
+import type { Actor } from "./actor.js";
+import type { Clock } from "./clock.js";
+import { decoyPasswordHash, hashPassword, hashToken, newToken, verifyPassword } from "./secrets.js";
+import { toUser } from "./users.js";
+
+export interface AuthConfig {
+  sessionTtlDays: number;
+  magicLinkTtlMinutes: number;
+  resetTtlMinutes: number;
+  /** Public origin used in emailed links, e.g. http://localhost:3000. */
+  publicUrl: () => string;
+}
+
+export interface NewSession {
+  token: string;
+  expiresAt: Date;
+  user: User;
+}
+
+const SESSION_TOUCH_MS = 5 * 60_000;
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+type TokenPurpose = "magic_link" | "password_reset";
+
+/** Accounts, sessions and emailed one-time links. Every secret is stored hashed. */
+export class AuthService {
+  constructor(
+    private readonly db: Db,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+    private readonly config: AuthConfig,
+  ) {}
+
+  async signUp(
+    input: { name: string; email: string; password: string; locale?: Locale },
+    userAgent?: string,
+  ) {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const [row] = await this.db
+        .insert(users)
+        .values({ name: input.name, email: input.email, passwordHash, locale: input.locale ?? "it" })
+        .returning();
+      return this.createSession(row!.id, userAgent);
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new HttpError(
+          ErrorCode.emailTaken,
+          "Sign in, or ask for a sign-in link and then set a password from your account page",
+        );
+      }
+      throw err;
+    }
+  }
+
+  async signIn(input: { email: string; password: string }, userAgent?: string): Promise<NewSession> {
+    const row = await this.findUserByEmail(input.email);
+    const stored = row?.passwordHash ?? (await decoyPasswordHash());
+    const valid = await verifyPassword(stored, input.password);
+    if (!row || !row.passwordHash || !valid) throw new HttpError(ErrorCode.invalidCredentials);
+    return this.createSession(row.id, userAgent);
+  }
+
+  async createSession(userId: string, userAgent?: string): Promise<NewSession> {
+    const token = newToken();
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + this.config.sessionTtlDays * DAY_MS);
+    await this.db.insert(authSessions).values({
+      tokenHash: hashToken(token),
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+    });
+    const [row] = await this.db.select().from(users).where(eq(users.id, userId));
+    return { token, expiresAt, user: toUser(row!) };
+  }
+
+  /** The actor behind a session cookie, or null if it is unknown, expired or revoked. */
+  async resolveSession(token: string | undefined): Promise<Actor | null> {
+    if (!token || token.length !== 43) return null;
+    const now = this.clock.now();
+    const [found] = await this.db
+      .select({ session: authSessions, user: users })
+      .from(authSessions)
+      .innerJoin(users, eq(users.id, authSessions.userId))
+      .where(eq(authSessions.tokenHash, hashToken(token)));
+    if (!found || found.session.revokedAt || found.session.expiresAt <= now) return null;
+    if (now.getTime() - found.session.lastSeenAt.getTime() > SESSION_TOUCH_MS) {
+      await this.db
+        .update(authSessions)
+        .set({ lastSeenAt: now })
+        .where(eq(authSessions.id, found.session.id));
+    }
+    return { user: toUser(found.user), sessionId: found.session.id };
+  }
+
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.db
+      .update(authSessions)
+      .set({ revokedAt: this.clock.now() })
+      .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+  }
+
+  async revokeAllSessions(userId: string): Promise<void> {
+    await this.db
+      .update(authSessions)
+      .set({ revokedAt: this.clock.now() })
+      .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
+  }
+
+  /** Emails a sign-in link, creating an attendee account on first use. Answers nothing about the address. */
+  async requestMagicLink(input: {
+    email: string;
+    name?: string;
+    locale?: Locale;
+    next?: string;
+  }): Promise<void> {
+    let row = await this.findUserByEmail(input.email);
+    if (!row) {
+      const name = input.name ?? input.email.split("@")[0]!.slice(0, 120);
+      const inserted = await this.db
+        .insert(users)
+        .values({ email: input.email, name, locale: input.locale ?? "it" })
+        .onConflictDoNothing()
+        .returning();
+      row = inserted[0] ?? (await this.findUserByEmail(input.email));
+      if (!row) return;
+    }
+    const token = await this.issueToken(row.id, "magic_link", this.config.magicLinkTtlMinutes, input.next);
+    const url = `${this.config.publicUrl()}/auth/magic?token=${token}`;
+    const mail = renderAccountMail("magicLink", (input.locale ?? row.locale) as Locale, {
+      name: row.name,
+      url,
+      minutes: this.config.magicLinkTtlMinutes,
+    });
+    await this.mailer.send({ to: row.email, ...mail });
+  }
+
+  /** A sign-in link for the demo seed and tests that drive the flow without reading email. */
+  async createMagicLinkUrl(userId: string, next?: string): Promise<string> {
+    const token = await this.issueToken(userId, "magic_link", this.config.magicLinkTtlMinutes, next);
+    return `${this.config.publicUrl()}/auth/magic?token=${token}`;
+  }
+
+  async consumeMagicLink(token: string, userAgent?: string): Promise<NewSession & { next: string }> {
+    const used = await this.useToken(token, "magic_link");
+    await this.db
+      .update(users)
+      .set({ emailVerifiedAt: this.clock.now() })
+      .where(and(eq(users.id, used.userId), isNull(users.emailVerifiedAt)));
+    const session = await this.createSession(used.userId, userAgent);
+    return { ...session, next: used.next ?? "/dashboard" };
+  }
+
+  async requestPasswordReset(input: { email: string; locale?: Locale }): Promise<void> {
+    const row = await this.findUserByEmail(input.email);
+    if (!row) return;
+    const token = await this.issueToken(row.id, "password_reset", this.config.resetTtlMinutes);
+    const url = `${this.config.publicUrl()}/reset-password/confirm?token=${token}`;
+    const mail = renderAccountMail("passwordReset", (input.locale ?? row.locale) as Locale, {
+      name: row.name,
+      url,
+      minutes: this.config.resetTtlMinutes,
+    });
+    await this.mailer.send({ to: row.email, ...mail });
+  }
+
+  /** Sets the new password, revokes every other session, and signs in. */
+  async confirmPasswordReset(token: string, password: string, userAgent?: string): Promise<NewSession> {
+    const used = await this.useToken(token, "password_reset");
+    const passwordHash = await hashPassword(password);
+    await this.db
+      .update(users)
+      .set({ passwordHash, emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())` })
+      .where(eq(users.id, used.userId));
+    await this.revokeAllSessions(used.userId);
+    return this.createSession(used.userId, userAgent);
+  }
+
+  async setPassword(actor: Actor, password: string, currentPassword?: string): Promise<void> {
+    const [row] = await this.db.select().from(users).where(eq(users.id, actor.user.id));
+    if (!row) throw new HttpError(ErrorCode.unauthenticated);
+    if (row.passwordHash) {
+      const ok = currentPassword !== undefined && (await verifyPassword(row.passwordHash, currentPassword));
+      if (!ok) throw new HttpError(ErrorCode.invalidCredentials, "The current password is wrong");
+    }
+    await this.db
+      .update(users)
+      .set({ passwordHash: await hashPassword(password) })
+      .where(eq(users.id, row.id));
+  }
+
+  async updateProfile(actor: Actor, input: { name?: string; locale?: Locale }): Promise<User> {
+    const [row] = await this.db
+      .update(users)
+      .set({ ...(input.name ? { name: input.name } : {}), ...(input.locale ? { locale: input.locale } : {}) })
+      .where(eq(users.id, actor.user.id))
+      .returning();
+    return toUser(row!);
+  }
+
+  private findUserByEmail(email: string) {
+    return this.db
+      .select()
+      .from(users)
+      .where(sql`lower(${users.email}) = ${email.toLowerCase()}`)
+      .then((rows) => rows[0]);
+  }
+
+  private async issueToken(userId: string, purpose: TokenPurpose, ttlMinutes: number, next?: string) {
+    const token = newToken();
+    const now = this.clock.now();
+    await this.db.insert(oneTimeTokens).values({
+      tokenHash: hashToken(token),
+      purpose,
+      userId,
+      next: next ?? null,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + ttlMinutes * MINUTE_MS),
+    });
+    return token;
+  }
+
+  /** Marks a token used exactly once, even when two requests race for it. */
+  private async useToken(token: string, purpose: TokenPurpose) {
+    const now = this.clock.now();
+    const tokenHash = hashToken(token);
+    const [claimed] = await this.db
+      .update(oneTimeTokens)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(oneTimeTokens.tokenHash, tokenHash),
+          eq(oneTimeTokens.purpose, purpose),
+          isNull(oneTimeTokens.usedAt),
+          gt(oneTimeTokens.expiresAt, now),
+        ),
+      )
+      .returning();
+    if (claimed) return claimed;
+    const [existing] = await this.db
+      .select()
+      .from(oneTimeTokens)
+      .where(and(eq(oneTimeTokens.tokenHash, tokenHash), eq(oneTimeTokens.purpose, purpose)));
+    if (!existing) throw new HttpError(ErrorCode.tokenInvalid);
+    if (existing.usedAt) throw new HttpError(ErrorCode.tokenUsed);
+    throw new HttpError(ErrorCode.tokenExpired);
+  }
+}

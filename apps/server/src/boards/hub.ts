@@ -1,0 +1,392 @@
+// Fan-out of the live boards, per node. Design (several nodes on one Redis and one PostgreSQL):
+//
+// - A node sends patches, self updates and presence to ITS OWN sockets only (`io.local`), each
+//   patch being `diffViews(what this node last sent that audience, current view)`. No node ever
+//   broadcasts a board message through the adapter, so a socket gets each change exactly once,
+//   and the patches it gets are contiguous by construction, whichever node committed what.
+// - So every node needs the latest state of the boards its sockets are on. A commit on this node
+//   puts the new state in the store's cache at once. A commit on another node reaches this one as
+//   a nudge, `board:changed (boardId, version)`, sent through the socket.io adapter (Redis pub/sub:
+//   `serverSideEmit`) at most once per tick per board; the node then loads the board from
+//   PostgreSQL (its version, and only if newer the snapshot and the events after it). Pub/sub is
+//   at-most-once, so each node also polls the versions of its boards every second: a lost nudge
+//   delays a patch by up to a second, it never loses one. Nudges carry no state.
+// - A tick every 100 ms (wider above ~5,000 viewers on the node) flushes every local board whose
+//   newest known state is past what was sent: one patch per audience, one self update per
+//   participant whose own part changed. Commands never broadcast.
+// - Presence: a node gossips the participant ids it has on a board (on change, plus a heartbeat
+//   every 5 s that expires after 15 s, so the people of a dead node fade out) and counts the
+//   union; clients get `board:presence` at most twice a second, when the count changed.
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Socket } from "socket.io";
+import { audienceView, diffViews, jsonEqual, personalize, selfView } from "@convivio/board";
+import {
+  ErrorCode,
+  type BoardAck,
+  type BoardClientToServer,
+  type BoardId,
+  type BoardRole,
+  type BoardSelf,
+  type BoardServerToClient,
+  type BoardView,
+  type LiveClientToServer,
+  type LiveServerToClient,
+  type ParticipantId,
+} from "@convivio/protocol";
+import type { LiveServer, NodeToNode, SocketData } from "../live/socket.js";
+import type { CatchUp } from "./catchUp.js";
+import { newest, type BoardStore, type LoadedBoard } from "./store.js";
+
+export type LiveSocket = Socket<
+  LiveClientToServer & BoardClientToServer,
+  LiveServerToClient & BoardServerToClient,
+  NodeToNode,
+  SocketData
+>;
+
+export const TICK_MS = 100;
+/** Above this many viewers on one node, ticks space out (one more tick interval per step). */
+export const VIEWERS_PER_TICK_STEP = 5_000;
+export const POLL_MS = 1_000;
+export const PRESENCE_MIN_INTERVAL_MS = 500;
+export const PRESENCE_HEARTBEAT_MS = 5_000;
+const PRESENCE_TTL_MS = 3 * PRESENCE_HEARTBEAT_MS;
+const ROLES: readonly BoardRole[] = ["facilitator", "participant"];
+
+interface Member {
+  participantId: ParticipantId;
+  role: BoardRole;
+}
+
+interface LocalBoard {
+  id: BoardId;
+  /** This node's sockets on the board, by socket id. */
+  members: Map<string, Member>;
+  latest: LoadedBoard | undefined;
+  /** Newest version known to exist: from local commits, nudges and polls. */
+  knownVersion: number;
+  /** Version of the state the sent views below come from. */
+  sentVersion: number;
+  sentAudience: Partial<Record<BoardRole, BoardView>>;
+  /** Last self sent, by `selfKey`. */
+  sentSelf: Map<string, BoardSelf>;
+  /** The count may have changed (people here or elsewhere came or went). */
+  presenceChanged: boolean;
+  /** The people here changed since the last gossip. */
+  gossipPending: boolean;
+  presenceSent: number | null;
+  presenceSentAt: number;
+  gossipedAt: number;
+}
+
+export const audienceRoom = (boardId: string, role: BoardRole) => `board:${boardId}:${role}`;
+export const selfRoom = (boardId: string, role: BoardRole, participantId: string) =>
+  `board:${boardId}:self:${role}:${participantId}`;
+const selfKey = (member: Member) => `${member.role}:${member.participantId}`;
+
+export interface JoinRequest {
+  boardId: BoardId;
+  role: BoardRole;
+  participantId: ParticipantId;
+  lastSeq: number | undefined;
+}
+
+export interface BoardHubDeps {
+  io: LiveServer;
+  store: BoardStore;
+  catchUp: CatchUp;
+  logger: Logger;
+  /** Whether other nodes share the adapter (Redis): only then are nudges and gossip sent. */
+  clustered: boolean;
+  tickMs?: number;
+  now?: () => number;
+}
+
+export class BoardHub {
+  readonly nodeId = randomUUID();
+  private readonly locals = new Map<string, LocalBoard>();
+  /** Boards committed here since the last nudge, with their version. */
+  private readonly nudges = new Map<string, number>();
+  /** Participants on other nodes: board -> node -> ids. */
+  private readonly remote = new Map<string, Map<string, { ids: readonly string[]; expiresAt: number }>>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking = false;
+  private tickCount = 0;
+  private nextPollAt = 0;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: BoardHubDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    const { io } = this.deps;
+    io.on("board:changed", (boardId, version) => {
+      const local = this.locals.get(String(boardId));
+      if (local && Number.isInteger(version)) local.knownVersion = Math.max(local.knownVersion, version);
+    });
+    io.on("board:presence", (nodeId, boardId, participantIds) => {
+      if (typeof nodeId !== "string" || typeof boardId !== "string" || !Array.isArray(participantIds)) return;
+      if (nodeId === this.nodeId) return;
+      const nodes = this.remote.get(boardId) ?? new Map();
+      if (participantIds.length === 0) nodes.delete(nodeId);
+      else nodes.set(nodeId, { ids: participantIds, expiresAt: this.now() + PRESENCE_TTL_MS });
+      if (nodes.size === 0) this.remote.delete(boardId);
+      else this.remote.set(boardId, nodes);
+      const local = this.locals.get(boardId);
+      if (local) local.presenceChanged = true;
+    });
+    this.timer = setInterval(() => void this.tick(), this.deps.tickMs ?? TICK_MS);
+    this.timer.unref();
+  }
+
+  /** Stops ticking; tells the other nodes this one has nobody left on its boards. */
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    if (!this.deps.clustered) return;
+    for (const local of this.locals.values()) this.gossip(local, []);
+  }
+
+  /** A change committed on this node (the store's cache already holds it). */
+  committed(boardId: BoardId, after: LoadedBoard): void {
+    if (this.deps.clustered) this.nudges.set(boardId, Math.max(this.nudges.get(boardId) ?? 0, after.version));
+    const local = this.locals.get(boardId);
+    if (local) local.knownVersion = Math.max(local.knownVersion, after.version);
+  }
+
+  isOn(socket: LiveSocket, boardId: string): boolean {
+    return this.locals.get(boardId)?.members.has(socket.id) ?? false;
+  }
+
+  boardsOf(socket: LiveSocket): number {
+    let count = 0;
+    for (const local of this.locals.values()) if (local.members.has(socket.id)) count++;
+    return count;
+  }
+
+  /**
+   * Puts a socket on a board: ack, then a snapshot or a catch-up patch, then its self update and
+   * the presence count. The sending happens in one synchronous step after the loads, so no tick
+   * can slip a patch in between.
+   */
+  async join(socket: LiveSocket, request: JoinRequest, reply: (ack: BoardAck) => void): Promise<void> {
+    const { boardId, role, participantId, lastSeq } = request;
+    const loaded = await this.deps.store.load(boardId);
+    if (!loaded) return reply({ ok: false, code: ErrorCode.notFound });
+    const past =
+      lastSeq !== undefined && lastSeq < loaded.state.seq
+        ? await this.deps.catchUp.viewAt(boardId, lastSeq, role)
+        : undefined;
+    if (socket.disconnected) return;
+
+    this.leave(socket, boardId);
+    const local = this.localBoard(boardId);
+    local.latest = newest(local.latest, loaded);
+    local.knownVersion = Math.max(local.knownVersion, local.latest!.version);
+    // Sockets already here get what changed first, so the views below are what they were sent.
+    this.flush(local);
+    const state = local.latest!.state;
+    const member: Member = { participantId, role };
+    local.members.set(socket.id, member);
+    local.presenceChanged = true;
+    local.gossipPending = true;
+    void socket.join([audienceRoom(boardId, role), selfRoom(boardId, role, participantId)]);
+    const view = (local.sentAudience[role] ??= audienceView(state, role));
+    const self = selfView(state, { participantId, role });
+    local.sentSelf.set(selfKey(member), self);
+
+    reply({ ok: true, seq: view.seq });
+    if (lastSeq !== undefined && lastSeq === view.seq) {
+      // Up to date: nothing to send but its own part.
+    } else if (lastSeq !== undefined && lastSeq < view.seq && past?.seq === lastSeq) {
+      const patch = diffViews(past, view);
+      if (patch) socket.emit("board:patch", patch);
+    } else {
+      socket.emit("board:snapshot", personalize(view, self));
+    }
+    socket.emit("board:self", { boardId, seq: view.seq, self });
+    socket.emit("board:presence", { boardId, count: this.presenceCount(local) });
+  }
+
+  leave(socket: LiveSocket, boardId: string): void {
+    const local = this.locals.get(boardId);
+    const member = local?.members.get(socket.id);
+    if (!local || !member) return;
+    local.members.delete(socket.id);
+    local.presenceChanged = true;
+    local.gossipPending = true;
+    void socket.leave(audienceRoom(boardId, member.role));
+    void socket.leave(selfRoom(boardId, member.role, member.participantId));
+    const others = [...local.members.values()];
+    if (!others.some((m) => selfKey(m) === selfKey(member))) local.sentSelf.delete(selfKey(member));
+    if (!others.some((m) => m.role === member.role)) delete local.sentAudience[member.role];
+  }
+
+  leaveAll(socket: LiveSocket): void {
+    for (const boardId of [...this.locals.keys()]) this.leave(socket, boardId);
+  }
+
+  /** Runs one tick now (tests, and the interval). */
+  async tick(): Promise<void> {
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      this.tickCount++;
+      const step = Math.max(1, Math.ceil(this.viewers() / VIEWERS_PER_TICK_STEP));
+      if (this.tickCount % step !== 0) return;
+      this.sendNudges();
+      const now = this.now();
+      if (now >= this.nextPollAt) {
+        this.nextPollAt = now + POLL_MS;
+        // A failed poll must not hold back what this node itself committed.
+        await this.poll().catch((err: unknown) =>
+          this.deps.logger.warn({ err }, "board version poll failed"),
+        );
+      }
+      await this.loadStale();
+      for (const local of this.locals.values()) this.flush(local);
+      this.presence(now);
+    } catch (err) {
+      this.deps.logger.warn({ err }, "board tick failed");
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  private localBoard(boardId: BoardId): LocalBoard {
+    let local = this.locals.get(boardId);
+    if (!local) {
+      local = {
+        id: boardId,
+        members: new Map(),
+        latest: undefined,
+        knownVersion: 0,
+        sentVersion: -1,
+        sentAudience: {},
+        sentSelf: new Map(),
+        presenceChanged: true,
+        gossipPending: true,
+        presenceSent: null,
+        presenceSentAt: 0,
+        gossipedAt: 0,
+      };
+      this.locals.set(boardId, local);
+    }
+    return local;
+  }
+
+  private viewers(): number {
+    let count = 0;
+    for (const local of this.locals.values()) count += local.members.size;
+    return count;
+  }
+
+  private sendNudges(): void {
+    for (const [boardId, version] of this.nudges)
+      this.deps.io.serverSideEmit("board:changed", boardId, version);
+    this.nudges.clear();
+  }
+
+  private async poll(): Promise<void> {
+    const ids = [...this.locals.keys()];
+    if (ids.length === 0) return;
+    const versions = await this.deps.store.versions(ids);
+    for (const [id, version] of versions) {
+      const local = this.locals.get(id);
+      if (local) local.knownVersion = Math.max(local.knownVersion, version);
+    }
+  }
+
+  private async loadStale(): Promise<void> {
+    const stale = [...this.locals.values()].filter((local) => {
+      const have = newest(local.latest, this.deps.store.cached(local.id));
+      return local.members.size > 0 && (have?.version ?? -1) < local.knownVersion;
+    });
+    const results = await Promise.allSettled(stale.map((local) => this.deps.store.load(local.id)));
+    results.forEach((result, index) => {
+      const local = stale[index]!;
+      if (result.status === "fulfilled") local.latest = newest(local.latest, result.value);
+      else this.deps.logger.warn({ err: result.reason, boardId: local.id }, "board load failed");
+    });
+  }
+
+  /** Sends this node's sockets what changed since it last sent them anything. Synchronous. */
+  private flush(local: LocalBoard): void {
+    const latest = newest(local.latest, this.deps.store.cached(local.id));
+    if (!latest || latest.version <= local.sentVersion) return;
+    local.latest = latest;
+    const { state } = latest;
+    const { io } = this.deps;
+    for (const role of ROLES) {
+      const previous = local.sentAudience[role];
+      if (!previous || state.seq <= previous.seq) continue;
+      const next = audienceView(state, role);
+      const patch = diffViews(previous, next);
+      if (patch) io.local.to(audienceRoom(local.id, role)).emit("board:patch", patch);
+      local.sentAudience[role] = next;
+    }
+    const done = new Set<string>();
+    for (const member of local.members.values()) {
+      const key = selfKey(member);
+      if (done.has(key)) continue;
+      done.add(key);
+      const self = selfView(state, member);
+      if (jsonEqual(local.sentSelf.get(key), self)) continue;
+      local.sentSelf.set(key, self);
+      io.local
+        .to(selfRoom(local.id, member.role, member.participantId))
+        .emit("board:self", { boardId: local.id, seq: state.seq, self });
+    }
+    local.sentVersion = latest.version;
+  }
+
+  private participantsHere(local: LocalBoard): string[] {
+    return [...new Set([...local.members.values()].map((m) => m.participantId))];
+  }
+
+  private presenceCount(local: LocalBoard): number {
+    const ids = new Set<string>(this.participantsHere(local));
+    const now = this.now();
+    for (const entry of this.remote.get(local.id)?.values() ?? []) {
+      if (entry.expiresAt > now) for (const id of entry.ids) ids.add(id);
+    }
+    return ids.size;
+  }
+
+  private gossip(local: LocalBoard, ids: string[]): void {
+    this.deps.io.serverSideEmit("board:presence", this.nodeId, local.id, ids);
+    local.gossipedAt = this.now();
+    local.gossipPending = false;
+  }
+
+  private presence(now: number): void {
+    for (const local of [...this.locals.values()]) {
+      const heartbeatDue = now - local.gossipedAt >= PRESENCE_HEARTBEAT_MS;
+      if (this.deps.clustered && (local.gossipPending || (heartbeatDue && local.members.size > 0))) {
+        this.gossip(local, this.participantsHere(local));
+      }
+      if (local.members.size === 0) {
+        // Nobody left here: forget the board (the empty list went out just above).
+        this.locals.delete(local.id);
+        continue;
+      }
+      const expiring = [...(this.remote.get(local.id)?.values() ?? [])].some((e) => e.expiresAt <= now);
+      if (!local.presenceChanged && !expiring && !heartbeatDue) continue;
+      if (now - local.presenceSentAt < PRESENCE_MIN_INTERVAL_MS) continue;
+      local.presenceChanged = false;
+      const count = this.presenceCount(local);
+      if (count === local.presenceSent) continue;
+      local.presenceSent = count;
+      local.presenceSentAt = now;
+      this.deps.io.local
+        .to(ROLES.map((role) => audienceRoom(local.id, role)))
+        .emit("board:presence", { boardId: local.id, count });
+    }
+    for (const [boardId, nodes] of this.remote) {
+      for (const [nodeId, entry] of nodes) if (entry.expiresAt <= now) nodes.delete(nodeId);
+      if (nodes.size === 0) this.remote.delete(boardId);
+    }
+  }
+}

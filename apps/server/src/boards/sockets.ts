@@ -1,0 +1,151 @@
+// The board's socket events: the edge of the command path. Every payload is parsed with its
+// protocol schema before anything else, then rate-limited per participant, then authorized by
+// event role; every handler is wrapped so a hostile or broken message gets `{ok:false, code}` (or
+// nothing, when it brought no ack function) and never an exception. A socket that keeps sending
+// refused messages is disconnected.
+import type { Logger } from "pino";
+import type { Db } from "@convivio/db";
+import {
+  BoardCommand,
+  BoardErrorCode,
+  BoardJoin,
+  BoardLeave,
+  ErrorCode,
+  type BoardAck,
+  type BoardAckCode,
+  type BoardRole,
+} from "@convivio/protocol";
+import type { LiveServer } from "../live/socket.js";
+import { boardRoleIn, findBoard, participantOf } from "./access.js";
+import type { BoardCommands } from "./commands.js";
+import type { BoardHub, LiveSocket } from "./hub.js";
+import type { TokenBuckets } from "./rateLimiter.js";
+import { isStorable } from "./storable.js";
+
+/** How long a socket trusts a board role it looked up before a command asks again. */
+export const ROLE_TTL_MS = 60_000;
+export const MAX_BOARDS_PER_SOCKET = 8;
+/** Refused messages (invalid or rate-limited) a socket may send per window before it is cut off. */
+export const STRIKE_LIMIT = 100;
+const STRIKE_WINDOW_MS = 10_000;
+const MAX_CACHED_ROLES = 64;
+
+export interface BoardSocketDeps {
+  db: Db;
+  hub: BoardHub;
+  commands: BoardCommands;
+  limiter: TokenBuckets;
+  logger: Logger;
+  now?: () => number;
+}
+
+type Reply = (ack: BoardAck) => void;
+type Handler = (payload: unknown, reply: Reply) => Promise<void>;
+
+export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void {
+  const { db, hub, commands, limiter, logger } = deps;
+  const now = deps.now ?? Date.now;
+
+  io.on("connection", (socket: LiveSocket) => {
+    const participantId = participantOf(socket.data.actor.user);
+    const roles = new Map<string, { role: BoardRole; until: number }>();
+    let strikes = 0;
+    let strikesSince = now();
+
+    const strike = () => {
+      const at = now();
+      if (at - strikesSince > STRIKE_WINDOW_MS) {
+        strikes = 0;
+        strikesSince = at;
+      }
+      if (++strikes > STRIKE_LIMIT) {
+        logger.warn({ userId: participantId }, "socket flooding refused messages; disconnected");
+        socket.disconnect(true);
+      }
+    };
+
+    const refuse = (reply: Reply, code: BoardAckCode) => {
+      if (code === ErrorCode.validationFailed || code === ErrorCode.rateLimited) strike();
+      reply({ ok: false, code });
+    };
+
+    const roleOn = async (
+      boardId: string,
+      fresh: boolean,
+    ): Promise<BoardRole | "not_found" | "forbidden"> => {
+      const cached = roles.get(boardId);
+      if (!fresh && cached && cached.until > now()) return cached.role;
+      const board = await findBoard(db, boardId);
+      if (!board) return ErrorCode.notFound;
+      const role = await boardRoleIn(
+        db,
+        { id: board.eventId, visibility: board.eventVisibility },
+        participantId,
+      );
+      if (!role) {
+        roles.delete(boardId);
+        return ErrorCode.forbidden;
+      }
+      if (roles.size >= MAX_CACHED_ROLES) roles.clear();
+      roles.set(boardId, { role, until: now() + ROLE_TTL_MS });
+      return role;
+    };
+
+    const listen = (event: string, handler: Handler) => {
+      // Raw listener: a hostile client may send any arguments, or none, with or without an ack.
+      (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(
+        event,
+        (...args: unknown[]) => {
+          const last = args.at(-1);
+          const ack = typeof last === "function" ? (last as (reply: BoardAck) => void) : undefined;
+          const payload = ack && args.length === 1 ? undefined : args[0];
+          let answered = false;
+          const reply: Reply = (answer) => {
+            if (answered || !ack) return;
+            answered = true;
+            try {
+              ack(answer);
+            } catch (err) {
+              logger.warn({ err, event }, "board ack failed");
+            }
+          };
+          handler(payload, reply).catch((err: unknown) => {
+            logger.error({ err, event, userId: participantId }, "board socket handler failed");
+            reply({ ok: false, code: ErrorCode.internal });
+          });
+        },
+      );
+    };
+
+    listen("board:join", async (payload, reply) => {
+      const parsed = BoardJoin.safeParse(payload);
+      if (!parsed.success) return refuse(reply, ErrorCode.validationFailed);
+      if (!limiter.take(participantId)) return refuse(reply, ErrorCode.rateLimited);
+      const { boardId, lastSeq } = parsed.data;
+      if (!hub.isOn(socket, boardId) && hub.boardsOf(socket) >= MAX_BOARDS_PER_SOCKET) {
+        return refuse(reply, BoardErrorCode.limitReached);
+      }
+      // A join always looks the role up again, so a changed role takes effect on the next join.
+      const role = await roleOn(boardId, true);
+      if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
+      await hub.join(socket, { boardId, role, participantId, lastSeq }, reply);
+    });
+
+    listen("board:leave", async (payload) => {
+      const parsed = BoardLeave.safeParse(payload);
+      if (!parsed.success) return strike();
+      hub.leave(socket, parsed.data.boardId);
+    });
+
+    listen("board:command", async (payload, reply) => {
+      const parsed = BoardCommand.safeParse(payload);
+      if (!parsed.success || !isStorable(parsed.data)) return refuse(reply, ErrorCode.validationFailed);
+      if (!limiter.take(participantId)) return refuse(reply, ErrorCode.rateLimited);
+      const role = await roleOn(parsed.data.boardId, false);
+      if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
+      reply(await commands.run(parsed.data, { participantId, role }));
+    });
+
+    socket.on("disconnect", () => hub.leaveAll(socket));
+  });
+}

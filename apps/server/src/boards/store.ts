@@ -1,0 +1,351 @@
+// The boards' durable side: the event log, the snapshot row and the first answer to each command,
+// all written in one transaction per command, and a per-process cache of the latest states that is
+// always checked against the row's version (so several nodes stay correct).
+import {
+  and,
+  asc,
+  boardEvents,
+  boardOps,
+  boards,
+  eq,
+  gt,
+  inArray,
+  lte,
+  sql,
+  type Db,
+  type Tx,
+} from "@convivio/db";
+import {
+  applyEvent,
+  createBoard,
+  createdIdOf,
+  decide,
+  replay,
+  type BoardEvent,
+  type BoardState,
+  type Command,
+  type DecideContext,
+} from "@convivio/board";
+import {
+  BoardAck,
+  ErrorCode,
+  type BoardId,
+  type BoardSettings,
+  type ParticipantId,
+} from "@convivio/protocol";
+
+/** A board's state and how many events it took to get there. */
+export interface LoadedBoard {
+  readonly state: BoardState;
+  readonly version: number;
+}
+
+/** A new snapshot is written after this many events; loads replay the events after the last one. */
+export const SNAPSHOT_EVERY_EVENTS = 50;
+const CACHE_MAX_BOARDS = 1_000;
+/** Beyond this many new events, a cached state is dropped for the stored snapshot. */
+const CACHE_CATCH_UP_MAX_EVENTS = 500;
+
+export interface CommandOp {
+  participantId: ParticipantId;
+  clientOpId: string;
+}
+
+/** One command to decide: what, in which context, and its idempotency key (none for the system). */
+export interface CommandItem {
+  command: Command;
+  ctx: DecideContext;
+  op: CommandOp | null;
+}
+
+export interface BatchOutcome {
+  /** One per command, in order. */
+  acks: BoardAck[];
+  /** Set when the batch changed the board (its events are committed). */
+  committed?: { before: BoardState; after: LoadedBoard };
+}
+
+const opKey = (op: { participantId: string; clientOpId: string }) => `${op.participantId} ${op.clientOpId}`;
+
+/** An answer that says nothing about the command itself, so a retry should be decided afresh. */
+const isEdgeFailure = (ack: BoardAck) => !ack.ok && ack.code === ErrorCode.internal;
+
+export interface NewBoard {
+  id: BoardId;
+  eventId: string;
+  sessionId: string | null;
+  title: string;
+  settings: BoardSettings;
+  createdBy: string | null;
+  now: number;
+}
+
+type Executor = Db | Tx;
+
+/** Newer of two loads (undefined-safe). */
+export function newest(a: LoadedBoard | undefined, b: LoadedBoard | undefined): LoadedBoard | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return b.version > a.version ? b : a;
+}
+
+export class BoardStore {
+  private readonly cache = new Map<string, LoadedBoard>();
+
+  constructor(
+    private readonly db: Db,
+    /** Told about a command that broke an invariant of the rules (a bug, logged by the caller). */
+    private readonly onError: (err: unknown, boardId: string) => void = () => undefined,
+  ) {}
+
+  /** The newest state this process has seen, without asking the database. */
+  cached(boardId: string): LoadedBoard | undefined {
+    return this.cache.get(boardId);
+  }
+
+  /** Keeps `loaded` if it is newer than what the cache holds (never goes back). */
+  remember(boardId: string, loaded: LoadedBoard): LoadedBoard {
+    const current = this.cache.get(boardId);
+    if (current && current.version >= loaded.version) return current;
+    this.cache.delete(boardId);
+    this.cache.set(boardId, loaded);
+    if (this.cache.size > CACHE_MAX_BOARDS) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    return loaded;
+  }
+
+  async create(board: NewBoard): Promise<typeof boards.$inferSelect> {
+    const state = createBoard(board.settings, { id: board.id, now: board.now });
+    const [row] = await this.db
+      .insert(boards)
+      .values({
+        id: board.id,
+        eventId: board.eventId,
+        sessionId: board.sessionId,
+        title: board.title,
+        settings: state.settings as unknown as Record<string, unknown>,
+        state: state as unknown as Record<string, unknown>,
+        phase: state.phase,
+        createdBy: board.createdBy,
+        createdAt: new Date(board.now),
+        updatedAt: new Date(board.now),
+      })
+      .returning();
+    this.remember(board.id, { state, version: 0 });
+    return row!;
+  }
+
+  /** The latest committed state, or undefined when there is no such board. */
+  async load(boardId: string, executor: Executor = this.db): Promise<LoadedBoard | undefined> {
+    const [row] = await executor
+      .select({ version: boards.version })
+      .from(boards)
+      .where(eq(boards.id, boardId));
+    if (!row) return undefined;
+    return this.loadAt(executor, boardId, row.version);
+  }
+
+  /** Versions of several boards in one query (the fan-out's poll). */
+  async versions(boardIds: string[]): Promise<Map<string, number>> {
+    if (boardIds.length === 0) return new Map();
+    const rows = await this.db
+      .select({ id: boards.id, version: boards.version })
+      .from(boards)
+      .where(inArray(boards.id, boardIds));
+    return new Map(rows.map((r) => [r.id, r.version]));
+  }
+
+  private async loadAt(executor: Executor, boardId: string, version: number): Promise<LoadedBoard> {
+    const hit = this.cache.get(boardId);
+    if (hit?.version === version) return hit;
+    // Another node committed since: replay only its events over the cached state (the log is
+    // append-only, so events up to `version` are all there once the row says `version`).
+    if (hit && hit.version < version && version - hit.version <= CACHE_CATCH_UP_MAX_EVENTS) {
+      return this.remember(boardId, await this.replayOnto(executor, hit, version));
+    }
+    // One read of the row gives a consistent (snapshot, version) pair even while others commit.
+    const [row] = await executor
+      .select({ state: boards.state, stateVersion: boards.stateVersion, version: boards.version })
+      .from(boards)
+      .where(eq(boards.id, boardId));
+    if (!row) throw new Error(`board ${boardId} vanished while loading`);
+    const base = { state: row.state as unknown as BoardState, version: row.stateVersion };
+    return this.remember(boardId, await this.replayOnto(executor, base, row.version));
+  }
+
+  private async replayOnto(executor: Executor, base: LoadedBoard, version: number): Promise<LoadedBoard> {
+    if (base.version === version) return base;
+    const events = await executor
+      .select({ event: boardEvents.event })
+      .from(boardEvents)
+      .where(
+        and(
+          eq(boardEvents.boardId, base.state.id),
+          gt(boardEvents.ordinal, base.version),
+          lte(boardEvents.ordinal, version),
+        ),
+      )
+      .orderBy(asc(boardEvents.ordinal));
+    if (events.length !== version - base.version) {
+      throw new Error(
+        `board ${base.state.id}: expected ${version - base.version} events, found ${events.length}`,
+      );
+    }
+    const state = replay(
+      base.state,
+      events.map((e) => e.event as unknown as BoardEvent),
+    );
+    return { state, version };
+  }
+
+  /**
+   * Decides a batch of commands for one board in one transaction (group commit): lock the board
+   * row, answer every known clientOpId with its first ack, decide the others one after another on
+   * the latest state, append their events, move the row, remember every answer. The cache learns
+   * the new state only once the transaction has committed. Acks come back in the batch's order.
+   */
+  async execute(boardId: BoardId, batch: readonly CommandItem[]): Promise<BatchOutcome> {
+    const outcome = await this.db.transaction(async (tx): Promise<BatchOutcome> => {
+      const [row] = await tx
+        .select({ version: boards.version, stateVersion: boards.stateVersion })
+        .from(boards)
+        .where(eq(boards.id, boardId))
+        .for("update");
+      if (!row) return { acks: batch.map(() => ({ ok: false, code: ErrorCode.notFound })) };
+      const answered = await this.priorAcks(tx, boardId, batch);
+      const before = await this.loadAt(tx, boardId, row.version);
+      let state = before.state;
+      const events: BoardEvent[] = [];
+      const newOps: (typeof boardOps.$inferInsert)[] = [];
+      const acks = batch.map(({ command, ctx, op }): BoardAck => {
+        const key = op && opKey(op);
+        const prior = key === null ? undefined : answered.get(key);
+        if (prior) return prior;
+        const ack = this.decideOne(state, command, ctx, (decided) => {
+          state = decided.state;
+          events.push(...decided.events);
+        });
+        if (op && key !== null && !isEdgeFailure(ack)) {
+          answered.set(key, ack);
+          newOps.push({
+            boardId,
+            participantId: op.participantId,
+            clientOpId: op.clientOpId,
+            ack: ack as unknown as Record<string, unknown>,
+          });
+        }
+        return ack;
+      });
+      let committed: BatchOutcome["committed"];
+      if (events.length > 0) {
+        const after = await this.append(tx, before, row.stateVersion, events);
+        committed = { before: before.state, after };
+      }
+      if (newOps.length > 0) await tx.insert(boardOps).values(newOps);
+      return { acks, ...(committed ? { committed } : {}) };
+    });
+    if (outcome.committed) this.remember(boardId, outcome.committed.after);
+    return outcome;
+  }
+
+  /** The answers already given to the batch's clientOpIds, by `opKey`. */
+  private async priorAcks(
+    tx: Tx,
+    boardId: string,
+    batch: readonly CommandItem[],
+  ): Promise<Map<string, BoardAck>> {
+    const ids = [...new Set(batch.flatMap(({ op }) => (op ? [op.clientOpId] : [])))];
+    const found = new Map<string, BoardAck>();
+    if (ids.length === 0) return found;
+    const rows = await tx
+      .select({ participantId: boardOps.participantId, clientOpId: boardOps.clientOpId, ack: boardOps.ack })
+      .from(boardOps)
+      .where(and(eq(boardOps.boardId, boardId), inArray(boardOps.clientOpId, ids)));
+    for (const row of rows) found.set(opKey(row), BoardAck.parse(row.ack));
+    return found;
+  }
+
+  /** One command on the batch's running state; a broken invariant fails that command only. */
+  private decideOne(
+    state: BoardState,
+    command: Command,
+    ctx: DecideContext,
+    accept: (decided: { state: BoardState; events: readonly BoardEvent[] }) => void,
+  ): BoardAck {
+    let decided: ReturnType<typeof decide>;
+    try {
+      decided = decide(state, command, ctx);
+    } catch (err) {
+      this.onError(err, state.id);
+      return { ok: false, code: ErrorCode.internal };
+    }
+    if (!decided.ok) return { ok: false, code: decided.code };
+    accept(decided);
+    const createdId = createdIdOf(decided.events);
+    return { ok: true, seq: decided.state.seq, ...(createdId ? { createdId } : {}) };
+  }
+
+  private async append(
+    tx: Tx,
+    before: LoadedBoard,
+    stateVersion: number,
+    events: readonly BoardEvent[],
+  ): Promise<LoadedBoard> {
+    const boardId = before.state.id;
+    let state = before.state;
+    const rows = events.map((event, index) => {
+      state = applyEvent(state, event);
+      return {
+        boardId,
+        ordinal: before.version + index + 1,
+        seq: state.seq,
+        event: event as unknown as Record<string, unknown>,
+      };
+    });
+    await tx.insert(boardEvents).values(rows);
+    const version = before.version + events.length;
+    const snapshot = version - stateVersion >= SNAPSHOT_EVERY_EVENTS;
+    await tx
+      .update(boards)
+      .set({
+        seq: state.seq,
+        version,
+        phase: state.phase,
+        deadlineAt: state.deadlineAt === null ? null : new Date(state.deadlineAt),
+        updatedAt: sql`now()`,
+        ...(snapshot ? { state: state as unknown as Record<string, unknown>, stateVersion: version } : {}),
+      })
+      .where(eq(boards.id, boardId));
+    return { state, version };
+  }
+
+  /**
+   * The board as it was when its `seq` was `seq`, rebuilt by replaying its log from creation, or
+   * undefined when that would take more than `maxEvents` events (the caller sends a snapshot).
+   */
+  async stateAtSeq(boardId: string, seq: number, maxEvents: number): Promise<BoardState | undefined> {
+    const [row] = await this.db
+      .select({ settings: boards.settings, createdAt: boards.createdAt })
+      .from(boards)
+      .where(eq(boards.id, boardId));
+    if (!row) return undefined;
+    const events = await this.db
+      .select({ event: boardEvents.event })
+      .from(boardEvents)
+      .where(and(eq(boardEvents.boardId, boardId), lte(boardEvents.seq, seq)))
+      .orderBy(asc(boardEvents.ordinal))
+      .limit(maxEvents + 1);
+    if (events.length > maxEvents) return undefined;
+    const initial = createBoard(row.settings as BoardSettings, {
+      id: boardId as BoardId,
+      now: row.createdAt.getTime(),
+    });
+    const state = replay(
+      initial,
+      events.map((e) => e.event as unknown as BoardEvent),
+    );
+    return state.seq === seq ? state : undefined;
+  }
+}

@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+/** Every environment variable the server reads, with its default. README's table mirrors this. */
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: optionalUrl,
+  DATA_DIR: z.string().default(".data"),
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: optionalUrl,
+  SMTP_URL: optionalUrl,
+  MAIL_FROM: z.string().default("Convivio <no-reply@convivio.local>"),
+  LIVEKIT_URL: optionalUrl,
+  LIVEKIT_API_KEY: z.string().optional(),
+  LIVEKIT_API_SECRET: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUST_PROXY: z.string().default("loopback"),
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  MAGIC_LINK_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(30),
+  AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
+  AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  SECURE_COOKIES: flag,
+  WEB_DIST: z.string().optional(),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Parses process.env once; a bad value stops the process with every problem listed. */
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET].filter(Boolean).length;
+  if (lk !== 0 && lk !== 3) {
+    throw new Error("Invalid environment: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together");
+  }
+  return env;
+}
+
+/** Whether cookies get the Secure flag: in production, or when forced. */
+export function isSecureCookies(env: Env): boolean {
+  return env.SECURE_COOKIES || env.NODE_ENV === "production";
+}

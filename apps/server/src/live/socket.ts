@@ -1,0 +1,127 @@
+import { Server } from "socket.io";
+import type { Server as HttpServer, IncomingMessage } from "node:http";
+import type { Redis } from "ioredis";
+import { createAdapter } from "@socket.io/redis-adapter";
+import type { Logger } from "pino";
+import {
+  ErrorCode,
+  PROTOCOL_VERSION,
+  type BoardClientToServer,
+  type BoardServerToClient,
+  type LiveClientToServer,
+  type LiveServerToClient,
+} from "@convivio/protocol";
+import type { AuthService } from "../auth/service.js";
+import { sessionTokenFrom } from "../auth/cookies.js";
+import type { Metrics } from "../ops/metrics.js";
+import type { Actor } from "../auth/actor.js";
+
+export interface LiveDeps {
+  auth: AuthService;
+  logger: Logger;
+  metrics: Metrics;
+  /** Publisher and subscriber connections for the Redis adapter (cluster mode). */
+  redis?: { pub: Redis; sub: Redis };
+  /** Origins allowed to open a socket besides the request's own host. */
+  allowedOrigins: string[];
+}
+
+export interface SocketData {
+  actor: Actor;
+}
+
+/**
+ * Messages between server nodes, carried by the socket.io adapter (Redis in cluster mode): short
+ * nudges only, never state (see boards/hub.ts).
+ */
+export interface NodeToNode {
+  /** A board committed up to `version` on the sending node. */
+  "board:changed": (boardId: string, version: number) => void;
+  /** The participants connected to a board on the sending node. */
+  "board:presence": (nodeId: string, boardId: string, participantIds: string[]) => void;
+}
+
+export type LiveServer = Server<
+  LiveClientToServer & BoardClientToServer,
+  LiveServerToClient & BoardServerToClient,
+  NodeToNode,
+  SocketData
+>;
+
+// A socket authenticates with a cookie, so a page on another origin must not be able to open one.
+function isSameOrigin(req: IncomingMessage, allowed: string[]): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true; // Non-browser clients send no Origin; the session cookie still gates them.
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
+class HandshakeError extends Error {
+  readonly data: { code: string };
+  constructor(code: string) {
+    super(code);
+    this.data = { code };
+  }
+}
+
+/**
+ * The live endpoint: WebSocket only (no long-polling, so no sticky sessions), no per-message
+ * deflate, the session cookie and PROTOCOL_VERSION checked at the handshake.
+ */
+export function createLiveServer(httpServer: HttpServer, deps: LiveDeps): LiveServer {
+  const io: LiveServer = new Server(httpServer, {
+    path: "/socket.io",
+    transports: ["websocket"],
+    perMessageDeflate: false,
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    allowRequest: (req, callback) => callback(null, isSameOrigin(req, deps.allowedOrigins)),
+  });
+  if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub));
+
+  io.use(async (socket, next) => {
+    const auth = socket.handshake.auth as { protocolVersion?: unknown } | undefined;
+    if (auth?.protocolVersion !== PROTOCOL_VERSION)
+      return next(new HandshakeError(ErrorCode.versionMismatch));
+    try {
+      const actor = await deps.auth.resolveSession(sessionTokenFrom(socket.handshake.headers.cookie));
+      if (!actor) return next(new HandshakeError(ErrorCode.unauthenticated));
+      socket.data.actor = actor;
+      next();
+    } catch (err) {
+      deps.logger.error({ err }, "socket handshake failed");
+      next(new HandshakeError(ErrorCode.internal));
+    }
+  });
+
+  io.on("connection", (socket) => {
+    deps.metrics.socketConnections.inc();
+    const user = socket.data.actor.user;
+    // Every person has a room of their own, so any node can reach all of their tabs.
+    void socket.join(`user:${user.id}`);
+    socket.emit("welcome", { protocolVersion: PROTOCOL_VERSION, user });
+    socket.on("ping", (ack) => {
+      if (typeof ack === "function") ack({ ok: true, serverTime: new Date().toISOString() });
+    });
+    socket.on("disconnect", () => deps.metrics.socketConnections.dec());
+  });
+  return io;
+}
+
+/** Longest wait a client is told to take before reconnecting when this node drains. */
+export const RECONNECT_SPREAD_MS = 5_000;
+
+/**
+ * Before a node stops: tell each client to reconnect after a random delay within the spread (so a
+ * rollout causes no reconnect storm on the other nodes), then close the sockets.
+ */
+export function drainLive(io: LiveServer, random: () => number = Math.random): void {
+  for (const socket of io.of("/").sockets.values()) {
+    socket.emit("reconnect", { afterMs: Math.floor(random() * RECONNECT_SPREAD_MS) });
+  }
+  io.local.disconnectSockets(true);
+}

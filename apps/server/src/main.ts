@@ -1,0 +1,28 @@
+import { readEnv } from "./env.js";
+import { startRuntime } from "./runtime.js";
+import { seedDemo } from "./demo/seed.js";
+
+const env = readEnv();
+const runtime = await startRuntime(env);
+
+if (process.argv.includes("--demo")) {
+  const links = await seedDemo(runtime.database.db, runtime.auth);
+  console.log(`\n  Demo event: ${runtime.url}/e/${links.eventSlug}`);
+  for (const link of links.people) console.log(`  Sign in as ${link.label.padEnd(12)} ${link.url}`);
+}
+console.log(`\n  Convivio is running at ${runtime.url}\n`);
+
+let signals = 0;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    runtime
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        runtime.logger.error({ err }, "shutdown failed");
+        process.exit(1);
+      });
+  });
+}

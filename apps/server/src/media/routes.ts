@@ -1,0 +1,105 @@
+import express, { type RequestHandler, type Router } from "express";
+import { WebhookReceiver } from "livekit-server-sdk";
+import { agendaSessions, eq, events, type Db } from "@convivio/db";
+import { ErrorCode, LiveKitWebhookEvent, Permission } from "@convivio/protocol";
+import type { Logger } from "pino";
+import { bindRoutes } from "../http/routes.js";
+import { HttpError, issuesOf } from "../http/problem.js";
+import { authorizeEvent } from "../access/permissions.js";
+import type { Clock } from "../auth/clock.js";
+import { mintMediaToken, type LiveKitConfig } from "./tokens.js";
+import type { RoomControl } from "./rooms.js";
+import { plenaryRoom } from "./roomNames.js";
+import { attendanceCsv, recordWebhookEvent, sessionAttendance } from "./attendance.js";
+
+export interface MediaDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  /** Null when LIVEKIT_* are unset: everything but video works. */
+  liveKit: { config: LiveKitConfig; rooms: RoomControl } | null;
+}
+
+async function sessionWithEvent(db: Db, sessionId: string) {
+  const [row] = await db
+    .select({ session: agendaSessions, event: events })
+    .from(agendaSessions)
+    .innerJoin(events, eq(events.id, agendaSessions.eventId))
+    .where(eq(agendaSessions.id, sessionId));
+  if (!row) throw new HttpError(ErrorCode.notFound);
+  return row;
+}
+
+/** Media status, room tokens and attendance reports. */
+export function mediaRoutes({ db, clock, liveKit }: MediaDeps): Router {
+  return bindRoutes({
+    getMediaStatus: () => ({
+      status: 200,
+      body: { configured: liveKit !== null, url: liveKit?.config.url ?? null },
+    }),
+    createMediaToken: async ({ actor, params, body }) => {
+      const { event } = await sessionWithEvent(db, params.sessionId);
+      const roles = await authorizeEvent(db, actor, event, Permission.joinSession);
+      if (!liveKit) throw new HttpError(ErrorCode.mediaNotConfigured);
+      const room = plenaryRoom(params.sessionId);
+      const minted = await mintMediaToken(
+        liveKit.config,
+        { id: actor.user.id, name: actor.user.name },
+        { room, roomKind: "plenary", roles, ...(body.hidden ? { hidden: true } : {}) },
+        clock.now(),
+      );
+      if (!minted) throw new HttpError(ErrorCode.forbidden);
+      await liveKit.rooms.ensureRoom(room, "plenary");
+      return {
+        status: 200,
+        body: {
+          url: minted.url,
+          token: minted.token,
+          room,
+          canPublish: minted.canPublish,
+          expiresAt: minted.expiresAt.toISOString(),
+        },
+      };
+    },
+    getSessionAttendance: async ({ actor, params }) => {
+      const { event } = await sessionWithEvent(db, params.sessionId);
+      await authorizeEvent(db, actor, event, Permission.facilitateSession);
+      return { status: 200, body: await sessionAttendance(db, params.sessionId, clock.now()) };
+    },
+    exportSessionAttendance: async ({ actor, params, res }) => {
+      const { event, session } = await sessionWithEvent(db, params.sessionId);
+      await authorizeEvent(db, actor, event, Permission.facilitateSession);
+      const csv = attendanceCsv(await sessionAttendance(db, params.sessionId, clock.now()));
+      const filename = `attendance-${event.slug}-${session.startsAt.toISOString().slice(0, 10)}.csv`;
+      res.setHeader("Content-Disposition", `attachment; filename="${filename}"`);
+      res.type("text/csv; charset=utf-8").send(csv);
+    },
+  });
+}
+
+/**
+ * `POST /api/livekit/webhook`: the body must stay raw for the signature check (the Authorization
+ * header is a JWT whose sha256 claim covers the exact bytes), so this is mounted before the JSON
+ * parser. Verified events are parsed with their protocol schema, then recorded once.
+ */
+export function liveKitWebhookHandler({ db, clock, logger, liveKit }: MediaDeps): RequestHandler[] {
+  const receiver = liveKit ? new WebhookReceiver(liveKit.config.apiKey, liveKit.config.apiSecret) : null;
+  const handle: RequestHandler = async (req, res) => {
+    if (!receiver) throw new HttpError(ErrorCode.mediaNotConfigured);
+    if (!Buffer.isBuffer(req.body))
+      throw new HttpError(ErrorCode.unsupportedMediaType, "Send application/webhook+json");
+    let verified: unknown;
+    try {
+      verified = await receiver.receive(req.body.toString("utf8"), req.headers.authorization);
+    } catch {
+      throw new HttpError(ErrorCode.unauthenticated, "The webhook signature does not verify");
+    }
+    const parsed = LiveKitWebhookEvent.safeParse(verified);
+    if (!parsed.success)
+      throw new HttpError(ErrorCode.validationFailed, "Invalid webhook event", issuesOf(parsed.error));
+    const outcome = await recordWebhookEvent(db, parsed.data, clock.now());
+    logger.debug({ event: parsed.data.event, id: parsed.data.id, outcome }, "livekit webhook");
+    res.status(200).end();
+  };
+  return [express.raw({ type: ["application/webhook+json", "application/json"], limit: "64kb" }), handle];
+}

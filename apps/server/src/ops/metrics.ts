@@ -1,0 +1,45 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from "prom-client";
+import type { RequestHandler } from "express";
+
+/** The process's Prometheus registry and the HTTP and socket metrics every node exports. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: "convivio_" });
+  const httpDuration = new Histogram({
+    name: "convivio_http_request_duration_seconds",
+    help: "HTTP request duration by route and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const httpErrors = new Counter({
+    name: "convivio_http_server_errors_total",
+    help: "HTTP responses with status 500 or above",
+    registers: [registry],
+  });
+  const socketConnections = new Gauge({
+    name: "convivio_socket_connections",
+    help: "Live socket connections open on this process",
+    registers: [registry],
+  });
+  const emailsSent = new Counter({
+    name: "convivio_emails_sent_total",
+    help: "Emails handed to the mail transport",
+    labelNames: ["transport"] as const,
+    registers: [registry],
+  });
+
+  const middleware: RequestHandler = (req, res, next) => {
+    const end = httpDuration.startTimer();
+    res.on("finish", () => {
+      // Route templates keep label cardinality bounded; unmatched paths share one label.
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
+      end({ method: req.method, route, status: String(res.statusCode) });
+      if (res.statusCode >= 500) httpErrors.inc();
+    });
+    next();
+  };
+
+  return { registry, middleware, socketConnections, emailsSent };
+}
+export type Metrics = ReturnType<typeof createMetrics>;

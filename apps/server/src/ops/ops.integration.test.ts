@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../test/harness.js";
+
+describe("operations endpoints", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      env: { LIVEKIT_URL: "https://media.example.org", LIVEKIT_API_KEY: "k", LIVEKIT_API_SECRET: "s" },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("/healthz says the process is up", async () => {
+    const res = await server.client().get("/healthz");
+    expect(res).toMatchObject({ status: 200, body: { status: "ok" } });
+  });
+
+  it("/readyz checks the database and its migrations", async () => {
+    const res = await server.client().get("/readyz");
+    expect(res).toMatchObject({ status: 200, body: { status: "ready", checks: { database: "ok" } } });
+  });
+
+  it("/metrics exports Prometheus text with request durations", async () => {
+    await server.client().get("/api/me");
+    const res = await server.client().get("/metrics");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    expect(res.text).toContain(
+      'convivio_http_request_duration_seconds_count{method="GET",route="/api/me",status="401"}',
+    );
+    expect(res.text).toContain("convivio_process_resident_memory_bytes");
+    expect(res.text).toContain("convivio_socket_connections");
+  });
+
+  it("the CSP lets the browser reach the configured LiveKit server", async () => {
+    const csp = (await server.client().get("/healthz")).headers.get("content-security-policy") ?? "";
+    expect(csp).toMatch(/connect-src 'self' wss:\/\/media\.example\.org https:\/\/media\.example\.org/);
+  });
+
+  it("/api/openapi.json serves the document", async () => {
+    const res = await server.client().get("/api/openapi.json");
+    expect(res.body).toMatchObject({ openapi: "3.1.0" });
+  });
+});
+
+describe("/readyz in cluster mode", () => {
+  it("is not ready while Redis is unreachable", async () => {
+    const server = await startTestServer({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
+    try {
+      const res = await server.client().get("/readyz");
+      expect(res.status).toBe(503);
+      expect(res.body).toMatchObject({ status: "not_ready", checks: { database: "ok" } });
+      expect((res.body as { checks: Record<string, string> }).checks.redis).not.toBe("ok");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("is ready with the real Redis", async () => {
+    const server = await startTestServer({
+      env: { REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379" },
+    });
+    try {
+      const res = await server.client().get("/readyz");
+      expect(res.body).toMatchObject({ status: "ready", checks: { database: "ok", redis: "ok" } });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,100 @@
+// The calendar of one registration: the event and each session seat, with statuses a calendar
+// understands (confirmed, tentative while waiting or pending, cancelled).
+import {
+  agendaSessions,
+  asc,
+  eq,
+  events,
+  registrations,
+  sessionRegistrations,
+  spaces,
+  type Db,
+} from "@convivio/db";
+import { buildCalendar, sequenceOf, type CalendarEntry } from "./ics.js";
+
+export interface RegistrationContext {
+  registration: typeof registrations.$inferSelect;
+  event: typeof events.$inferSelect;
+  seats: {
+    seat: typeof sessionRegistrations.$inferSelect;
+    session: typeof agendaSessions.$inferSelect;
+    spaceName: string | null;
+  }[];
+}
+
+/** The public page of an event (the web app's route). */
+export const eventPageUrl = (publicUrl: string, slug: string) => `${publicUrl}/e/${slug}`;
+
+/** A registration with its event and its session seats (with their sessions and spaces). */
+export async function loadRegistrationContext(
+  db: Db,
+  registrationId: string,
+): Promise<RegistrationContext | undefined> {
+  const [found] = await db
+    .select({ registration: registrations, event: events })
+    .from(registrations)
+    .innerJoin(events, eq(events.id, registrations.eventId))
+    .where(eq(registrations.id, registrationId));
+  if (!found) return undefined;
+  const seats = await db
+    .select({ seat: sessionRegistrations, session: agendaSessions, spaceName: spaces.name })
+    .from(sessionRegistrations)
+    .innerJoin(agendaSessions, eq(agendaSessions.id, sessionRegistrations.sessionId))
+    .leftJoin(spaces, eq(spaces.id, agendaSessions.spaceId))
+    .where(eq(sessionRegistrations.registrationId, registrationId))
+    .orderBy(asc(agendaSessions.startsAt));
+  return { ...found, seats };
+}
+
+const DESCRIPTION_MAX_CHARS = 1500;
+
+/**
+ * The .ics of a registration; `extra` adds entries (a cancelled session that no longer exists).
+ * It links the public event page, never a tokened link: calendar entries get forwarded and shared.
+ */
+export function registrationCalendar(
+  ctx: RegistrationContext,
+  now: Date,
+  options: { eventUrl?: string; extra?: CalendarEntry[] } = {},
+): string {
+  const { registration, event } = ctx;
+  const footer = options.eventUrl ? `\n\n${options.eventUrl}` : "";
+  const eventStatus =
+    registration.status === "confirmed"
+      ? "CONFIRMED"
+      : registration.status === "cancelled" || registration.status === "rejected"
+        ? "CANCELLED"
+        : "TENTATIVE";
+  const entries: CalendarEntry[] = [
+    {
+      uid: `event-${event.id}@convivio`,
+      title: event.title,
+      description: event.description.slice(0, DESCRIPTION_MAX_CHARS) + footer,
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+      sequence: sequenceOf(event.updatedAt),
+      status: eventStatus,
+      ...(options.eventUrl ? { url: options.eventUrl } : {}),
+    },
+  ];
+  for (const { seat, session, spaceName } of ctx.seats) {
+    if (seat.status === "cancelled" && registration.status !== "cancelled") continue;
+    entries.push({
+      uid: `session-${session.id}@convivio`,
+      title: `${session.title} · ${event.title}`,
+      description: session.description.slice(0, DESCRIPTION_MAX_CHARS) + footer,
+      ...(spaceName ? { location: spaceName } : {}),
+      startsAt: session.startsAt,
+      endsAt: session.endsAt,
+      sequence: sequenceOf(session.updatedAt),
+      status:
+        eventStatus === "CANCELLED" || seat.status === "cancelled"
+          ? "CANCELLED"
+          : seat.status === "confirmed"
+            ? eventStatus
+            : "TENTATIVE",
+    });
+  }
+  entries.push(...(options.extra ?? []));
+  return buildCalendar({ name: event.title, timeZone: event.timeZone, entries, now });
+}

@@ -1,0 +1,334 @@
+// The jobs that email registrants: stored messages, reminders and team invitations. Each handler
+// reads the current state from the database and claims its work there before sending, so a job
+// that runs twice (another worker, a re-arm, a retry after a crash) sends once.
+import {
+  and,
+  announcements,
+  eq,
+  events,
+  gt,
+  isNull,
+  lt,
+  or,
+  registrationMessages,
+  reminderDeliveries,
+  users,
+  type Db,
+} from "@convivio/db";
+import {
+  JobName,
+  RegistrationMailJob,
+  ReminderJob,
+  TeamInviteJob,
+  type Locale,
+  type ReminderLead,
+} from "@convivio/protocol";
+import type { Logger } from "pino";
+import type { Clock } from "../auth/clock.js";
+import type { AuthService } from "../auth/service.js";
+import type { Mailer, MailMessage } from "../email/mailer.js";
+import type { Jobs } from "../jobs/jobs.js";
+import {
+  eventPageUrl,
+  loadRegistrationContext,
+  registrationCalendar,
+  type RegistrationContext,
+} from "./calendar.js";
+import { sequenceOf, type CalendarEntry } from "./ics.js";
+import { seatWaitlistPosition, waitlistPosition, type MessageKind } from "./ledger.js";
+import { issueRegistrationLink, registrationPageUrls } from "./links.js";
+import {
+  formatWhen,
+  renderRegistrationMail,
+  renderTeamInvite,
+  type RegistrationMailKind,
+  type RegistrationMailVars,
+} from "./mails.js";
+
+export interface RegistrationJobDeps {
+  db: Db;
+  jobs: Jobs;
+  mailer: Mailer;
+  auth: AuthService;
+  clock: Clock;
+  logger: Logger;
+  publicUrl: () => string;
+}
+
+/** Unsent messages older than this are not re-armed at start-up: news that late would only confuse. */
+const MESSAGE_REARM_WINDOW_MS = 7 * 86_400_000;
+/** How long a sender holds a claim: after it, a sender that died mid-send is presumed gone. */
+export const SEND_LEASE_MS = 10 * 60_000;
+const leaseCutoff = (now: Date) => new Date(now.getTime() - SEND_LEASE_MS);
+
+const WITH_CALENDAR: ReadonlySet<RegistrationMailKind> = new Set([
+  "confirmed",
+  "waitlisted",
+  "pending",
+  "promoted",
+  "approved",
+  "session_confirmed",
+  "session_waitlisted",
+  "session_promoted",
+  "session_moved",
+  "session_cancelled",
+  "event_moved",
+]);
+const WITH_SIGN_IN: ReadonlySet<RegistrationMailKind> = new Set([
+  "confirmed",
+  "waitlisted",
+  "pending",
+  "promoted",
+  "approved",
+]);
+/** Still worth sending after the registration was cancelled or rejected. */
+const AFTER_END: ReadonlySet<RegistrationMailKind> = new Set(["cancelled", "rejected"]);
+
+const asLocale = (value: string): Locale => (value === "en" ? "en" : "it");
+
+export const CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH";
+
+/** Defines the registration jobs on the port (before it starts) and returns the start-up re-arm of messages. */
+export function defineRegistrationJobs(deps: RegistrationJobDeps) {
+  const { db, jobs, mailer, auth, clock, publicUrl } = deps;
+
+  /** Renders and sends one email to a registrant, with fresh links and (for most kinds) the calendar. */
+  async function sendToRegistrant(
+    ctx: RegistrationContext,
+    kind: RegistrationMailKind,
+    data: Record<string, unknown>,
+    extra: Partial<RegistrationMailVars> = {},
+  ): Promise<void> {
+    const { registration, event } = ctx;
+    const locale = asLocale(registration.locale);
+    const now = clock.now();
+    const token = await issueRegistrationLink(db, registration.id, event, now);
+    const urls = registrationPageUrls(publicUrl(), registration.id, token);
+    const when = (start: Date, end: Date) => formatWhen(start, end, event.timeZone, locale);
+    const sessionId = typeof data.sessionId === "string" ? data.sessionId : null;
+    const seat = sessionId ? ctx.seats.find((s) => s.session.id === sessionId) : undefined;
+    const vars: RegistrationMailVars = {
+      name: registration.name,
+      eventTitle: event.title,
+      eventWhen: when(event.startsAt, event.endsAt),
+      ...urls,
+      ...extra,
+    };
+    if (WITH_SIGN_IN.has(kind) && registration.userId) {
+      vars.signInUrl = await auth.createMagicLinkUrl(
+        registration.userId,
+        `/registrations/${registration.id}`,
+      );
+    }
+    if (kind === "waitlisted") {
+      vars.waitlistPosition =
+        typeof data.waitlistPosition === "number"
+          ? data.waitlistPosition
+          : await waitlistPosition(db, registration);
+    }
+    if (seat) {
+      vars.sessionTitle = seat.session.title;
+      vars.sessionWhen = when(seat.session.startsAt, seat.session.endsAt);
+      if (kind === "session_waitlisted") vars.waitlistPosition = await seatWaitlistPosition(db, seat.seat);
+    }
+    const previous = dates(data.previousStartsAt, data.previousEndsAt);
+    if (previous) vars.previousWhen = when(previous.start, previous.end);
+
+    const extraEntries: CalendarEntry[] = [];
+    if (kind === "session_cancelled") {
+      const gone = dates(data.startsAt, data.endsAt);
+      vars.sessionTitle = typeof data.title === "string" ? data.title : "";
+      if (gone) {
+        vars.sessionWhen = when(gone.start, gone.end);
+        extraEntries.push({
+          uid: `session-${String(data.sessionId)}@convivio`,
+          title: `${vars.sessionTitle} · ${event.title}`,
+          description: "",
+          startsAt: gone.start,
+          endsAt: gone.end,
+          sequence: sequenceOf(now),
+          status: "CANCELLED",
+        });
+      }
+    }
+    const mail = renderRegistrationMail(kind, locale, vars);
+    const message: MailMessage = { to: registration.email, ...mail };
+    if (WITH_CALENDAR.has(kind)) {
+      message.attachments = [
+        {
+          filename: `${event.slug}.ics`,
+          contentType: CALENDAR_CONTENT_TYPE,
+          content: registrationCalendar(ctx, now, {
+            eventUrl: eventPageUrl(publicUrl(), event.slug),
+            extra: extraEntries,
+          }),
+        },
+      ];
+    }
+    await mailer.send(message);
+  }
+
+  async function sendMessage(messageId: string): Promise<void> {
+    const now = clock.now();
+    const [claimed] = await db
+      .update(registrationMessages)
+      .set({ claimedAt: now })
+      .where(
+        and(
+          eq(registrationMessages.id, messageId),
+          isNull(registrationMessages.sentAt),
+          or(isNull(registrationMessages.claimedAt), lt(registrationMessages.claimedAt, leaseCutoff(now))),
+        ),
+      )
+      .returning();
+    if (!claimed) return;
+    const markSent = () =>
+      db
+        .update(registrationMessages)
+        .set({ sentAt: clock.now() })
+        .where(eq(registrationMessages.id, messageId));
+    try {
+      const ctx = await loadRegistrationContext(db, claimed.registrationId);
+      const kind = claimed.kind as MessageKind;
+      if (ctx && isStillNews(ctx, kind, claimed.data)) {
+        let extra: Partial<RegistrationMailVars> = {};
+        if (kind === "announcement") {
+          const [announcement] = await db
+            .select()
+            .from(announcements)
+            .where(eq(announcements.id, String(claimed.data.announcementId)));
+          extra = announcement
+            ? { announcement: { subject: announcement.subject, body: announcement.body } }
+            : {};
+        }
+        if (kind !== "announcement" || extra.announcement)
+          await sendToRegistrant(ctx, kind, claimed.data, extra);
+      }
+      await markSent();
+    } catch (err) {
+      // Give the message back so the retry (or the next start-up) can send it.
+      await db
+        .update(registrationMessages)
+        .set({ claimedAt: null })
+        .where(eq(registrationMessages.id, messageId));
+      throw err;
+    }
+  }
+
+  async function sendReminder(payload: ReminderJob): Promise<void> {
+    const now = clock.now();
+    const ctx = await loadRegistrationContext(db, payload.registrationId);
+    if (!ctx || ctx.registration.status !== "confirmed") return;
+    let startsAt = ctx.event.startsAt;
+    if (payload.sessionId) {
+      const seat = ctx.seats.find((s) => s.session.id === payload.sessionId);
+      if (!seat || seat.seat.status !== "confirmed") return;
+      startsAt = seat.session.startsAt;
+    }
+    // Scheduled for a start that has since moved: the re-planned reminder will do.
+    if (startsAt.toISOString() !== new Date(payload.startsAt).toISOString() || now >= startsAt) return;
+    const target = payload.sessionId ?? "event";
+    const key = and(
+      eq(reminderDeliveries.registrationId, payload.registrationId),
+      eq(reminderDeliveries.target, target),
+      eq(reminderDeliveries.lead, payload.lead),
+      eq(reminderDeliveries.startsAt, startsAt),
+    );
+    // Claim the delivery: a new row, or one whose earlier sender failed to finish within the lease.
+    const [claimed] = await db
+      .insert(reminderDeliveries)
+      .values({
+        registrationId: payload.registrationId,
+        target,
+        lead: payload.lead,
+        startsAt,
+        claimedAt: now,
+      })
+      .onConflictDoUpdate({
+        target: [
+          reminderDeliveries.registrationId,
+          reminderDeliveries.target,
+          reminderDeliveries.lead,
+          reminderDeliveries.startsAt,
+        ],
+        set: { claimedAt: now },
+        setWhere: and(isNull(reminderDeliveries.sentAt), lt(reminderDeliveries.claimedAt, leaseCutoff(now))),
+      })
+      .returning();
+    if (!claimed) return;
+    try {
+      await sendToRegistrant(
+        ctx,
+        "reminder",
+        { sessionId: payload.sessionId },
+        { lead: payload.lead as ReminderLead },
+      );
+      await db.update(reminderDeliveries).set({ sentAt: clock.now() }).where(key);
+    } catch (err) {
+      await db.delete(reminderDeliveries).where(and(key, isNull(reminderDeliveries.sentAt)));
+      throw err;
+    }
+  }
+
+  async function sendTeamInvite(payload: TeamInviteJob): Promise<void> {
+    const [[user], [event], inviter] = await Promise.all([
+      db.select().from(users).where(eq(users.id, payload.userId)),
+      db.select().from(events).where(eq(events.id, payload.eventId)),
+      payload.invitedBy
+        ? db.select({ name: users.name }).from(users).where(eq(users.id, payload.invitedBy))
+        : Promise.resolve([]),
+    ]);
+    if (!user || !event) return;
+    const url = await auth.createMagicLinkUrl(user.id, "/dashboard");
+    const mail = renderTeamInvite(asLocale(user.locale), {
+      name: user.name,
+      eventTitle: event.title,
+      role: payload.role,
+      inviter: inviter[0]?.name ?? null,
+      url,
+    });
+    await mailer.send({ to: user.email, ...mail });
+  }
+
+  jobs.define({
+    name: JobName.registrationMail,
+    schema: RegistrationMailJob,
+    attempts: 5,
+    handler: (payload) => sendMessage(payload.messageId),
+  });
+  jobs.define({ name: JobName.reminder, schema: ReminderJob, attempts: 5, handler: sendReminder });
+  jobs.define({ name: JobName.teamInvite, schema: TeamInviteJob, attempts: 5, handler: sendTeamInvite });
+
+  return {
+    scheduleMail: (messageId: string) =>
+      jobs.schedule(JobName.registrationMail, messageId, { messageId } satisfies RegistrationMailJob),
+    scheduleTeamInvite: (payload: TeamInviteJob) =>
+      jobs.schedule(JobName.teamInvite, `${payload.eventId}:${payload.userId}:${payload.role}`, payload),
+    /** Schedules every message of the last week still unsent (the process that owed it may have died). */
+    async rearmMessages(): Promise<number> {
+      const since = new Date(clock.now().getTime() - MESSAGE_REARM_WINDOW_MS);
+      const rows = await db
+        .select({ id: registrationMessages.id })
+        .from(registrationMessages)
+        .where(and(isNull(registrationMessages.sentAt), gt(registrationMessages.createdAt, since)));
+      await Promise.all(rows.map((r) => jobs.schedule(JobName.registrationMail, r.id, { messageId: r.id })));
+      return rows.length;
+    },
+  };
+}
+
+/** News overtaken by a later change (confirmed, then cancelled before the job ran) is not sent. */
+function isStillNews(ctx: RegistrationContext, kind: MessageKind, data: Record<string, unknown>) {
+  const ended = ctx.registration.status === "cancelled" || ctx.registration.status === "rejected";
+  if (ended && !AFTER_END.has(kind)) return false;
+  if (kind.startsWith("session_") && kind !== "session_cancelled") {
+    const seat = ctx.seats.find((s) => s.session.id === data.sessionId);
+    if (!seat || seat.seat.status === "cancelled") return false;
+  }
+  return true;
+}
+
+function dates(start: unknown, end: unknown): { start: Date; end: Date } | undefined {
+  if (typeof start !== "string" || typeof end !== "string") return undefined;
+  return { start: new Date(start), end: new Date(end) };
+}

@@ -1,0 +1,255 @@
+// Public and attendee routes: the registration form, registering, and self-service on one
+// registration (by signed-in owner or by the token of an emailed link, sent as a header).
+import {
+  and,
+  agendaSessions,
+  asc,
+  count,
+  desc,
+  eq,
+  events,
+  inArray,
+  registrations,
+  sessionRegistrations,
+  type Db,
+} from "@convivio/db";
+import {
+  Permission,
+  REGISTRATION_TOKEN_HEADER,
+  type EventId,
+  type RegistrationForm,
+  type RegistrationState,
+  type RegistrationId,
+  type SessionId,
+} from "@convivio/protocol";
+import type { Request } from "express";
+import { bindRoutes } from "../http/routes.js";
+import type { Clock } from "../auth/clock.js";
+import type { Actor } from "../auth/actor.js";
+import { authorizeEvent, authorizeRegistration, findEventBySlug } from "../access/permissions.js";
+import { eventPageUrl, loadRegistrationContext, registrationCalendar } from "./calendar.js";
+import { seatWaitlistPosition, seatsTaken, type ChangeActor, type SeatRow } from "./ledger.js";
+import { registrationWindowState, seatsLeft } from "./rules.js";
+import type { RegistrationService } from "./service.js";
+import { joinSession, leaveSession } from "./sessionSeats.js";
+import { questionsOf, toQuestion } from "./settings.js";
+import { eventOfRegistration, historyOf, registrationView, registrationViews } from "./views.js";
+
+export interface RegistrationRouteDeps {
+  db: Db;
+  service: RegistrationService;
+  clock: Clock;
+  publicUrl: () => string;
+}
+
+function tokenOf(req: Request): string | undefined {
+  const value = req.headers[REGISTRATION_TOKEN_HEADER];
+  return typeof value === "string" ? value : undefined;
+}
+
+/** Who a self-service change is recorded as. */
+function changeActor(actor: Actor | null, access: "owner" | "organizer"): ChangeActor {
+  return { kind: access === "organizer" ? "organizer" : "attendee", userId: actor?.user.id ?? null };
+}
+
+export function registrationRoutes({ db, service, clock, publicUrl }: RegistrationRouteDeps) {
+  const authorize = (actor: Actor | null, req: Request, registrationId: string) =>
+    authorizeRegistration(db, actor, registrationId, tokenOf(req), clock.now());
+
+  async function detail(registrationId: string, access: "owner" | "organizer") {
+    const ctx = await loadRegistrationContext(db, registrationId);
+    const [view, questions, history] = await Promise.all([
+      registrationView(db, ctx!.registration),
+      questionsOf(db, ctx!.event.id),
+      historyOf(db, registrationId, access === "organizer"),
+    ]);
+    return {
+      registration: view,
+      event: eventOfRegistration(ctx!.event),
+      questions: questions.map(toQuestion),
+      history,
+    };
+  }
+
+  async function seatView(seat: SeatRow) {
+    const [session] = await db.select().from(agendaSessions).where(eq(agendaSessions.id, seat.sessionId));
+    return {
+      seat: {
+        sessionId: seat.sessionId as SessionId,
+        title: session!.title,
+        startsAt: session!.startsAt.toISOString(),
+        endsAt: session!.endsAt.toISOString(),
+        status: seat.status,
+        waitlistPosition: await seatWaitlistPosition(db, seat),
+      },
+    };
+  }
+
+  return bindRoutes({
+    getRegistrationForm: async ({ actor, params }) => {
+      const event = await findEventBySlug(db, params.slug);
+      await authorizeEvent(db, actor, event, Permission.viewEvent);
+      const now = clock.now();
+      const [taken, questions, sessions] = await Promise.all([
+        seatsTaken(db, event.id),
+        questionsOf(db, event.id),
+        db
+          .select()
+          .from(agendaSessions)
+          .where(and(eq(agendaSessions.eventId, event.id), eq(agendaSessions.registrationEnabled, true)))
+          .orderBy(asc(agendaSessions.startsAt)),
+      ]);
+      const sessionTaken = sessions.length
+        ? await db
+            .select({ sessionId: sessionRegistrations.sessionId, n: count() })
+            .from(sessionRegistrations)
+            .where(
+              and(
+                inArray(
+                  sessionRegistrations.sessionId,
+                  sessions.map((s) => s.id),
+                ),
+                eq(sessionRegistrations.status, "confirmed"),
+              ),
+            )
+            .groupBy(sessionRegistrations.sessionId)
+        : [];
+      const left = seatsLeft(event.capacity, taken);
+      let state: RegistrationState = registrationWindowState(event, now);
+      if (state === "open" && left === 0 && !event.waitlistEnabled) state = "full";
+      const form: RegistrationForm = {
+        eventId: event.id as EventId,
+        slug: event.slug,
+        title: event.title,
+        timeZone: event.timeZone,
+        startsAt: event.startsAt.toISOString(),
+        endsAt: event.endsAt.toISOString(),
+        state,
+        opensAt: event.registrationOpensAt?.toISOString() ?? null,
+        closesAt: event.registrationClosesAt?.toISOString() ?? null,
+        capacity: event.capacity,
+        seatsLeft: left,
+        waitlist: event.waitlistEnabled,
+        approvalRequired: event.approvalRequired,
+        consent:
+          event.consentText !== null && event.consentVersion !== null
+            ? { text: event.consentText, version: event.consentVersion }
+            : null,
+        questions: questions.map(toQuestion),
+        sessions: sessions.map((s) => ({
+          sessionId: s.id as SessionId,
+          title: s.title,
+          startsAt: s.startsAt.toISOString(),
+          endsAt: s.endsAt.toISOString(),
+          capacity: s.capacity,
+          seatsLeft: seatsLeft(s.capacity, sessionTaken.find((t) => t.sessionId === s.id)?.n ?? 0),
+          waitlist: s.waitlistEnabled,
+        })),
+      };
+      return { status: 200, body: form };
+    },
+
+    register: async ({ actor, params, body }) => {
+      const event = await findEventBySlug(db, params.slug);
+      await authorizeEvent(db, actor, event, Permission.viewEvent);
+      const result = await service.register(event.id, body, { kind: "self" });
+      return {
+        status: result.created ? 201 : 200,
+        body: {
+          registration: {
+            id: result.registration.id as RegistrationId,
+            eventId: event.id as EventId,
+            status: result.registration.status,
+            waitlistPosition: result.waitlistPosition,
+          },
+          created: result.created,
+          ...(result.manageToken ? { manageToken: result.manageToken } : {}),
+        },
+      };
+    },
+
+    listMyRegistrations: async ({ actor }) => {
+      const rows = await db
+        .select({ registration: registrations, event: events })
+        .from(registrations)
+        .innerJoin(events, eq(events.id, registrations.eventId))
+        .where(eq(registrations.userId, actor.user.id))
+        .orderBy(desc(events.startsAt));
+      const views = await registrationViews(
+        db,
+        rows.map((r) => r.registration),
+      );
+      return {
+        status: 200,
+        body: {
+          registrations: rows.map((r, i) => ({
+            registration: views[i]!,
+            event: eventOfRegistration(r.event),
+          })),
+        },
+      };
+    },
+
+    getRegistration: async ({ actor, params, req }) => {
+      const { access } = await authorize(actor, req, params.registrationId);
+      return { status: 200, body: await detail(params.registrationId, access) };
+    },
+
+    updateRegistrationAnswers: async ({ actor, params, body, req }) => {
+      const { registration, access } = await authorize(actor, req, params.registrationId);
+      await service.updateAnswers(registration, body, access === "owner");
+      return { status: 200, body: await detail(params.registrationId, access) };
+    },
+
+    cancelRegistration: async ({ actor, params, req }) => {
+      const { access } = await authorize(actor, req, params.registrationId);
+      const updated = await service.cancel(params.registrationId, changeActor(actor, access));
+      return {
+        status: 200,
+        body: {
+          registration: {
+            id: updated.id as RegistrationId,
+            eventId: updated.eventId as EventId,
+            status: updated.status,
+            waitlistPosition: null,
+          },
+        },
+      };
+    },
+
+    getRegistrationCalendar: async ({ actor, params, req, res }) => {
+      await authorize(actor, req, params.registrationId);
+      const ctx = await loadRegistrationContext(db, params.registrationId);
+      const ics = registrationCalendar(ctx!, clock.now(), {
+        eventUrl: eventPageUrl(publicUrl(), ctx!.event.slug),
+      });
+      res
+        .status(200)
+        .type("text/calendar; charset=utf-8")
+        .setHeader("Content-Disposition", `attachment; filename="${ctx!.event.slug}.ics"`)
+        .send(ics);
+    },
+
+    joinSessionSeat: async ({ actor, params, req }) => {
+      const { access } = await authorize(actor, req, params.registrationId);
+      const { seat } = await joinSession(
+        service,
+        params.registrationId,
+        params.sessionId,
+        changeActor(actor, access),
+      );
+      return { status: 200, body: await seatView(seat) };
+    },
+
+    leaveSessionSeat: async ({ actor, params, req }) => {
+      const { access } = await authorize(actor, req, params.registrationId);
+      const seat = await leaveSession(
+        service,
+        params.registrationId,
+        params.sessionId,
+        changeActor(actor, access),
+      );
+      return { status: 200, body: await seatView(seat) };
+    },
+  });
+}

@@ -1,0 +1,403 @@
+// Registering, cancelling and deciding (session seats are in sessionSeats.ts). Each command is one transaction that
+// first locks the event's row (ledger.ts), re-checks seats under the lock, writes the change with its
+// history and messages, and after commit hands messages and reminders to the jobs port.
+import {
+  and,
+  eq,
+  inArray,
+  inviteCodes,
+  isNull,
+  registrationAnswers,
+  registrationQuestions,
+  registrations,
+  sql,
+  users,
+  type Db,
+  type Tx,
+} from "@convivio/db";
+import {
+  ErrorCode,
+  type AnswerValue,
+  type DecisionAction,
+  type Locale,
+  type RegistrationState,
+} from "@convivio/protocol";
+import type { Logger } from "pino";
+import { HttpError } from "../http/problem.js";
+import type { Clock } from "../auth/clock.js";
+import {
+  Effects,
+  addMessage,
+  lockEvent,
+  nextArrival,
+  promoteEventWaitlist,
+  recordChange,
+  seatCounts,
+  seatsTaken,
+  setRegistrationStatus,
+  syncAttendeeRole,
+  waitlistPosition,
+  type ChangeActor,
+  type EventRow,
+  type Ledger,
+  type MessageKind,
+  type RegistrationRow,
+} from "./ledger.js";
+import { admit, checkAnswers, registrationWindowState, seatsLeft, type QuestionRule } from "./rules.js";
+import { issueRegistrationLink } from "./links.js";
+import type { ReminderSync } from "./reminders.js";
+
+export interface RegistrationInput {
+  name: string;
+  email: string;
+  locale?: Locale | undefined;
+  answers: Record<string, AnswerValue>;
+  consent?: { accepted: true; version: string } | undefined;
+  inviteCode?: string | undefined;
+}
+
+/** Who registers: the person themself through the public form, or an organizer adding them. */
+export type RegistrationSource =
+  { kind: "self" } | { kind: "organizer"; actor: ChangeActor; overCapacity: boolean; notify: boolean };
+
+export interface Registered {
+  registration: RegistrationRow;
+  created: boolean;
+  waitlistPosition: number | null;
+  manageToken?: string;
+}
+
+export interface RegistrationServiceDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  reminders: ReminderSync;
+  scheduleMail: (messageId: string) => Promise<void>;
+}
+
+const CLOSED_DETAIL: Record<Exclude<RegistrationState, "open" | "full">, string> = {
+  not_enabled: "This event does not take registrations",
+  not_yet_open: "Registration has not opened yet",
+  closed: "Registration has closed",
+};
+
+/** The event's questions as the rules check them (archived ones are gone from the form). */
+export async function activeQuestions(tx: Db, eventId: string): Promise<QuestionRule[]> {
+  return tx
+    .select({
+      id: registrationQuestions.id,
+      kind: registrationQuestions.kind,
+      label: registrationQuestions.label,
+      required: registrationQuestions.required,
+      options: registrationQuestions.options,
+    })
+    .from(registrationQuestions)
+    .where(and(eq(registrationQuestions.eventId, eventId), isNull(registrationQuestions.archivedAt)))
+    .orderBy(registrationQuestions.position);
+}
+
+const byEmail = (eventId: string, email: string) =>
+  and(eq(registrations.eventId, eventId), sql`lower(${registrations.email}) = ${email.toLowerCase()}`);
+
+export class RegistrationService {
+  constructor(private readonly deps: RegistrationServiceDeps) {}
+
+  /** Runs `work` in one transaction and, after commit, sends its messages and updates reminders. */
+  async run<T>(work: (ledger: Ledger) => Promise<T>): Promise<T> {
+    const effects = new Effects();
+    const now = this.deps.clock.now();
+    const result = await this.deps.db.transaction((tx) => work({ tx, now, effects }));
+    await this.flush(effects);
+    return result;
+  }
+
+  /**
+   * Hands committed effects to the jobs port. A failure here is logged, not thrown: the change is
+   * committed, and the start-up re-arm sends what is left from the database.
+   */
+  async flush(effects: Effects): Promise<void> {
+    try {
+      await Promise.all(effects.messages.map((id) => this.deps.scheduleMail(id)));
+      await this.deps.reminders.sync([...effects.reminders]);
+      await this.deps.reminders.drop(effects.droppedSeats);
+    } catch (err) {
+      this.deps.logger.error({ err }, "could not schedule registration jobs; they are re-armed at start-up");
+    }
+  }
+
+  /**
+   * Registers someone, or returns their existing registration untouched (same event, same email in
+   * any case): the idempotency check, the seat count and the insert all happen under the event lock.
+   */
+  async register(eventId: string, input: RegistrationInput, source: RegistrationSource): Promise<Registered> {
+    return this.run(async (ledger) => {
+      const { tx, now } = ledger;
+      const self = source.kind === "self";
+      const event = await lockEvent(tx, eventId);
+      if (self) {
+        const state = registrationWindowState(event, now);
+        if (state !== "open") throw new HttpError(ErrorCode.registrationClosed, CLOSED_DETAIL[state]);
+      }
+      const [existing] = await tx.select().from(registrations).where(byEmail(eventId, input.email));
+      if (existing && existing.status !== "cancelled") {
+        return {
+          registration: existing,
+          created: false,
+          waitlistPosition: await waitlistPosition(tx, existing),
+        };
+      }
+
+      const questions = await activeQuestions(tx, eventId);
+      const checked = checkAnswers(questions, input.answers, self);
+      if (!checked.ok)
+        throw new HttpError(ErrorCode.validationFailed, "Some answers are not valid", checked.issues);
+      if (self && event.consentVersion !== null && input.consent?.version !== event.consentVersion) {
+        throw new HttpError(ErrorCode.validationFailed, "Accept the current privacy text to register", [
+          { path: "consent", message: `accept version ${event.consentVersion} of the consent text` },
+        ]);
+      }
+      const code =
+        self && input.inviteCode ? await this.claimInviteCode(tx, event, input.inviteCode, now) : null;
+      const counts = await seatCounts(tx, eventId);
+      const admission = admit(
+        {
+          capacity: event.capacity,
+          seatsTaken: counts.taken,
+          waitlist: event.waitlistEnabled,
+          approvalRequired: event.approvalRequired,
+        },
+        {
+          skipApproval: !self || code !== null,
+          bypassCapacity: self ? (code?.bypassCapacity ?? false) : source.overCapacity,
+        },
+      );
+      if (admission.status === "full") {
+        throw new HttpError(ErrorCode.capacityReached, "The event is full and has no waitlist");
+      }
+
+      const locale =
+        input.locale ?? (event.languages.includes("en") && !event.languages.includes("it") ? "en" : "it");
+      const userId = await ensureUser(tx, input.email, input.name, locale);
+      const fields = {
+        userId,
+        name: input.name,
+        locale,
+        status: admission.status,
+        arrival: nextArrival,
+        waitlistOrder: admission.status === "waitlisted" ? nextArrival : null,
+        overCapacity: admission.overCapacity,
+        source: source.kind,
+        inviteCodeId: code?.id ?? null,
+        consentVersion: self ? event.consentVersion : null,
+        consentAt: self && event.consentVersion !== null ? now : null,
+        updatedAt: now,
+      } as const;
+      const [registration] = existing
+        ? await tx.update(registrations).set(fields).where(eq(registrations.id, existing.id)).returning()
+        : await tx
+            .insert(registrations)
+            .values({ ...fields, eventId, email: input.email, createdAt: now })
+            .returning();
+      const row = registration!;
+      const actor: ChangeActor = self ? { kind: "attendee", userId } : source.actor;
+      await recordChange(ledger, {
+        registrationId: row.id,
+        from: existing?.status ?? null,
+        to: row.status,
+        actor,
+        reason: code ? "invite code" : null,
+      });
+      await replaceAnswers(tx, row.id, questions, checked.answers);
+      // Newly waiting people queue behind everyone already waiting.
+      const position = row.status === "waitlisted" ? counts.waiting + 1 : null;
+      if (self || source.notify) {
+        await addMessage(
+          ledger,
+          row.id,
+          row.status as MessageKind,
+          position ? { waitlistPosition: position } : {},
+        );
+      }
+      if (row.status === "confirmed") {
+        await syncAttendeeRole(ledger, row, "confirmed");
+        // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
+        ledger.effects.reminders.add(row.id);
+      }
+      return {
+        registration: row,
+        created: true,
+        waitlistPosition: position,
+        ...(self ? { manageToken: await issueRegistrationLink(tx, row.id, event, now) } : {}),
+      };
+    });
+  }
+
+  private async claimInviteCode(tx: Tx, event: EventRow, text: string, now: Date) {
+    const [code] = await tx
+      .select()
+      .from(inviteCodes)
+      .where(and(eq(inviteCodes.eventId, event.id), sql`lower(${inviteCodes.code}) = ${text.toLowerCase()}`));
+    const usable =
+      code &&
+      code.disabledAt === null &&
+      (code.expiresAt === null || code.expiresAt > now) &&
+      (code.maxUses === null || code.uses < code.maxUses);
+    if (!usable) throw new HttpError(ErrorCode.inviteCodeInvalid, "This code is unknown, used up or expired");
+    await tx
+      .update(inviteCodes)
+      .set({ uses: sql`${inviteCodes.uses} + 1` })
+      .where(eq(inviteCodes.id, code.id));
+    return code;
+  }
+
+  /** Cancels a registration; the freed seat goes to the first person waiting, in the same transaction. */
+  async cancel(registrationId: string, actor: ChangeActor, reason?: string): Promise<RegistrationRow> {
+    return this.run(async (ledger) => {
+      const current = await this.lockedRegistration(ledger.tx, registrationId);
+      if (current.registration.status === "cancelled" || current.registration.status === "rejected") {
+        return current.registration;
+      }
+      const updated = await setRegistrationStatus(ledger, current.registration, "cancelled", actor, {
+        reason: reason ?? null,
+        message: "cancelled",
+      });
+      await promoteEventWaitlist(ledger, current.event);
+      return updated;
+    });
+  }
+
+  /** Locks the registration's event, then reads the registration as it is under that lock. */
+  async lockedRegistration(tx: Tx, registrationId: string) {
+    const [found] = await tx
+      .select({ eventId: registrations.eventId })
+      .from(registrations)
+      .where(eq(registrations.id, registrationId));
+    if (!found) throw new HttpError(ErrorCode.notFound);
+    const event = await lockEvent(tx, found.eventId);
+    const [registration] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
+    if (!registration) throw new HttpError(ErrorCode.notFound);
+    return { event, registration };
+  }
+
+  /**
+   * Approves, rejects or promotes many registrations at once, in the order given. Registrations of
+   * another event make the whole request a 404; an action that does not fit a status leaves it as is.
+   */
+  async decide(
+    eventId: string,
+    action: DecisionAction,
+    ids: readonly string[],
+    actor: ChangeActor,
+    reason?: string,
+  ): Promise<{ id: string; changed: boolean; status: RegistrationRow["status"] }[]> {
+    return this.run(async (ledger) => {
+      const { tx } = ledger;
+      const event = await lockEvent(tx, eventId);
+      const rows = await tx
+        .select()
+        .from(registrations)
+        .where(and(eq(registrations.eventId, eventId), inArray(registrations.id, [...ids])));
+      if (rows.length !== ids.length)
+        throw new HttpError(ErrorCode.notFound, "Some registrations are not in this event");
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      const results: { id: string; changed: boolean; status: RegistrationRow["status"] }[] = [];
+      const options = { reason: reason ?? null };
+      for (const id of ids) {
+        const row = byId.get(id)!;
+        let next: RegistrationRow | undefined;
+        if (action === "approve" && row.status === "pending") {
+          const admission = admit(
+            {
+              capacity: event.capacity,
+              seatsTaken: await seatsTaken(tx, eventId),
+              waitlist: event.waitlistEnabled,
+              approvalRequired: false,
+            },
+            { skipApproval: true, bypassCapacity: false },
+          );
+          if (admission.status === "confirmed") {
+            next = await setRegistrationStatus(ledger, row, "confirmed", actor, {
+              ...options,
+              message: "approved",
+            });
+          } else if (admission.status === "waitlisted") {
+            next = await setRegistrationStatus(ledger, row, "waitlisted", actor, {
+              ...options,
+              message: "waitlisted",
+            });
+          }
+        } else if (action === "reject" && ["pending", "waitlisted", "confirmed"].includes(row.status)) {
+          next = await setRegistrationStatus(ledger, row, "rejected", actor, {
+            ...options,
+            message: "rejected",
+          });
+        } else if (action === "promote" && row.status === "waitlisted") {
+          const left = seatsLeft(event.capacity, await seatsTaken(tx, eventId));
+          next = await setRegistrationStatus(ledger, row, "confirmed", actor, {
+            ...options,
+            message: "promoted",
+            overCapacity: left !== null && left <= 0,
+          });
+        }
+        results.push({ id, changed: next !== undefined, status: (next ?? row).status });
+      }
+      await promoteEventWaitlist(ledger, event);
+      return results;
+    });
+  }
+
+  /** Replaces the name and the answers to the current questions (answers to archived ones stay). */
+  async updateAnswers(
+    registration: RegistrationRow,
+    input: { name?: string | undefined; answers: Record<string, AnswerValue> },
+    enforceRequired: boolean,
+  ): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (tx) => {
+      const questions = await activeQuestions(tx, registration.eventId);
+      const checked = checkAnswers(questions, input.answers, enforceRequired);
+      if (!checked.ok)
+        throw new HttpError(ErrorCode.validationFailed, "Some answers are not valid", checked.issues);
+      await replaceAnswers(tx, registration.id, questions, checked.answers);
+      await tx
+        .update(registrations)
+        .set({ ...(input.name ? { name: input.name } : {}), updatedAt: now })
+        .where(eq(registrations.id, registration.id));
+    });
+  }
+}
+
+/** The account behind an email, created on first use (the confirmation email signs them in). */
+async function ensureUser(tx: Tx, email: string, name: string, locale: Locale): Promise<string> {
+  const [inserted] = await tx
+    .insert(users)
+    .values({ email, name, locale })
+    .onConflictDoNothing()
+    .returning({ id: users.id });
+  if (inserted) return inserted.id;
+  const [found] = await tx
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.email}) = ${email.toLowerCase()}`);
+  return found!.id;
+}
+
+async function replaceAnswers(
+  tx: Tx,
+  registrationId: string,
+  questions: readonly QuestionRule[],
+  answers: Record<string, AnswerValue>,
+): Promise<void> {
+  if (questions.length === 0) return;
+  await tx.delete(registrationAnswers).where(
+    and(
+      eq(registrationAnswers.registrationId, registrationId),
+      inArray(
+        registrationAnswers.questionId,
+        questions.map((q) => q.id),
+      ),
+    ),
+  );
+  const rows = Object.entries(answers).map(([questionId, value]) => ({ registrationId, questionId, value }));
+  if (rows.length > 0) await tx.insert(registrationAnswers).values(rows);
+}

@@ -1,0 +1,230 @@
+import { createServer, type Server as HttpServer } from "node:http";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { pino, type Logger } from "pino";
+import { Redis } from "ioredis";
+import { createDb, type Database } from "@convivio/db";
+import { createApp } from "./app.js";
+import type { Env } from "./env.js";
+import { isSecureCookies } from "./env.js";
+import { AuthService } from "./auth/service.js";
+import { systemClock, type Clock } from "./auth/clock.js";
+import type { Mailer } from "./email/mailer.js";
+import { createOutboxMailer } from "./email/outboxMailer.js";
+import { createSmtpMailer } from "./email/smtpMailer.js";
+import { createMetrics } from "./ops/metrics.js";
+import { createLiveServer, drainLive, type LiveServer } from "./live/socket.js";
+import { countingMailer } from "./email/countingMailer.js";
+import { createLiveKitRooms } from "./media/rooms.js";
+import { createJobs } from "./jobs/createJobs.js";
+import type { Jobs } from "./jobs/jobs.js";
+import { createRegistrationFeature } from "./registrations/feature.js";
+import { createBoardFeature, type BoardFeature } from "./boards/feature.js";
+
+export const VERSION = "0.1.0";
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export interface RuntimeOverrides {
+  database?: Database;
+  mailer?: Mailer;
+  clock?: Clock;
+  logger?: Logger;
+  /** Redis key prefix of the BullMQ jobs, so test files sharing one Redis keep their queues apart. */
+  jobsPrefix?: string;
+}
+
+/** A running server: its URL, its parts for tests and the seed, and a graceful stop. */
+export interface Runtime {
+  url: string;
+  env: Env;
+  database: Database;
+  auth: AuthService;
+  io: LiveServer;
+  http: HttpServer;
+  logger: Logger;
+  jobs: Jobs;
+  boards: BoardFeature;
+  stop(): Promise<void>;
+}
+
+const defaultWebDist = () => join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "web", "dist");
+
+function connectRedis(url: string, logger: Logger, name: string): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name });
+  client.on("error", (err: Error) => logger.warn({ err: err.message, name }, "redis connection error"));
+  return client;
+}
+
+/** Builds every client from the environment, migrates, and listens. Only this file wires I/O. */
+export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const logger =
+    overrides.logger ??
+    pino({ level: env.LOG_LEVEL, base: { service: "convivio-server", pid: process.pid } });
+  const production = env.NODE_ENV === "production";
+  const database =
+    overrides.database ??
+    (await createDb({
+      ...(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: join(env.DATA_DIR, "pglite") }),
+      poolSize: env.DATABASE_POOL_SIZE,
+    }));
+  const applied = await database.migrate();
+  if (applied.length) logger.info({ applied }, "migrations applied");
+
+  const redis = env.REDIS_URL
+    ? {
+        main: connectRedis(env.REDIS_URL, logger, "convivio-main"),
+        pub: connectRedis(env.REDIS_URL, logger, "convivio-pub"),
+        sub: connectRedis(env.REDIS_URL, logger, "convivio-sub"),
+      }
+    : undefined;
+
+  // Features define their jobs while the runtime is built; workers start once the server listens.
+  const jobs = await createJobs({
+    redisUrl: env.REDIS_URL,
+    logger,
+    ...(overrides.jobsPrefix ? { prefix: overrides.jobsPrefix } : {}),
+  });
+
+  const metrics = createMetrics();
+  const transport = overrides.mailer ? "custom" : env.SMTP_URL ? "smtp" : "outbox";
+  const mailer = countingMailer(
+    overrides.mailer ??
+      (env.SMTP_URL ? createSmtpMailer(env.SMTP_URL, env.MAIL_FROM) : createOutboxMailer(database.db)),
+    metrics,
+    transport,
+  );
+
+  let url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const auth = new AuthService(database.db, mailer, overrides.clock ?? systemClock, {
+    sessionTtlDays: env.SESSION_TTL_DAYS,
+    magicLinkTtlMinutes: env.MAGIC_LINK_TTL_MINUTES,
+    resetTtlMinutes: 60,
+    publicUrl: () => url,
+  });
+  const registrations = createRegistrationFeature({
+    db: database.db,
+    jobs,
+    mailer,
+    auth,
+    clock: overrides.clock ?? systemClock,
+    logger,
+    publicUrl: () => url,
+  });
+  const boards = createBoardFeature({
+    db: database.db,
+    jobs,
+    clock: overrides.clock ?? systemClock,
+    logger,
+  });
+
+  let draining = false;
+  const app = createApp({
+    db: database.db,
+    auth,
+    logger,
+    metrics,
+    readiness: {
+      database: async () => {
+        await database.ping();
+        const pending = await database.pending();
+        if (pending.length) throw new Error(`pending migrations: ${pending.join(", ")}`);
+      },
+      ...(redis
+        ? {
+            redis: async () => {
+              if ((await redis.main.ping()) !== "PONG") throw new Error("no PONG");
+            },
+          }
+        : {}),
+    },
+    rateLimit: {
+      limit: env.AUTH_RATE_LIMIT,
+      registrationLimit: env.REGISTRATION_RATE_LIMIT,
+      windowSeconds: env.AUTH_RATE_WINDOW_SECONDS,
+      ...(redis ? { redis: redis.main } : {}),
+    },
+    isDraining: () => draining,
+    production,
+    secureCookies: isSecureCookies(env),
+    trustProxy: env.TRUST_PROXY,
+    ...(env.LIVEKIT_URL ? { livekitUrl: env.LIVEKIT_URL } : {}),
+    webDist: env.WEB_DIST ?? defaultWebDist(),
+    version: VERSION,
+    registrations,
+    boards,
+    media: {
+      db: database.db,
+      clock: overrides.clock ?? systemClock,
+      logger,
+      liveKit:
+        env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET
+          ? (() => {
+              const config = {
+                url: env.LIVEKIT_URL,
+                apiKey: env.LIVEKIT_API_KEY,
+                apiSecret: env.LIVEKIT_API_SECRET,
+              };
+              return { config, rooms: createLiveKitRooms(config) };
+            })()
+          : null,
+    },
+  });
+
+  const http = createServer(app);
+  http.keepAliveTimeout = 65_000;
+  const io = createLiveServer(http, {
+    auth,
+    logger,
+    metrics,
+    allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
+    ...(redis ? { redis: { pub: redis.pub, sub: redis.sub } } : {}),
+  });
+  boards.attach(io, { clustered: Boolean(redis) });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(env.PORT, env.HOST, () => resolve());
+  });
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  if (!env.PUBLIC_URL) url = `http://localhost:${port}`;
+  logger.info(
+    { url, database: database.driver, redis: Boolean(redis), mail: transport, jobs: jobs.driver },
+    "convivio listening",
+  );
+  await jobs.start();
+  // Reminders and emails owed while no process was running (or by one that died) go out now.
+  await registrations.rearm();
+  // Phase timers that were running when the last process stopped (or died).
+  await boards.rearm();
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      draining = true;
+      logger.info("shutting down: no new connections, finishing in-flight requests");
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Keep-alive connections become idle as their last request finishes; close them as they do.
+      http.closeIdleConnections();
+      const idleSweep = setInterval(() => http.closeIdleConnections(), 100);
+      // Live clients go elsewhere, each after its own random delay.
+      boards.stop();
+      drainLive(io);
+      const grace = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
+      await closed;
+      clearTimeout(grace);
+      clearInterval(idleSweep);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // Running handlers finish (they may still send mail or write to the database).
+      await jobs.stop();
+      await mailer.close();
+      // disconnect, not quit: quit waits for a reply that never comes while Redis is down.
+      if (redis) for (const client of [redis.main, redis.pub, redis.sub]) client.disconnect();
+      if (!overrides.database) await database.close();
+      logger.info("stopped");
+    })();
+    return stopping;
+  };
+
+  return { url, env, database, auth, io, http, logger, jobs, boards, stop };
+}

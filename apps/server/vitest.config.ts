@@ -1,0 +1,4 @@
+import { defineConfig } from "vitest/config";
+import { testDefaults } from "@convivio/config/vitest";
+
+export default defineConfig({ test: { ...testDefaults, fileParallelism: true, maxWorkers: 2 } });

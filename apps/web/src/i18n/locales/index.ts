@@ -1,0 +1,11 @@
+// One message tree per language, assembled from a file per feature so features can grow their
+// own strings side by side. English is the reference shape (see i18next.d.ts).
+import enBase from "./en.json";
+import itBase from "./it.json";
+import enRegistrations from "./registrations.en.json";
+import itRegistrations from "./registrations.it.json";
+import enBoard from "./board.en.json";
+import itBoard from "./board.it.json";
+
+export const en = { ...enBase, registrations: enRegistrations, board: enBoard };
+export const it = { ...itBase, registrations: itRegistrations, board: itBoard };

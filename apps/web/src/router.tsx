@@ -1,0 +1,45 @@
+import { createBrowserRouter } from "react-router";
+import { AccountPage } from "./account/AccountPage";
+import { MagicLinkPage } from "./auth/MagicLinkPage";
+import { RequireAuth } from "./auth/RequireAuth";
+import { ResetPasswordConfirmPage } from "./auth/ResetPasswordConfirmPage";
+import { ResetPasswordPage } from "./auth/ResetPasswordPage";
+import { SignInPage } from "./auth/SignInPage";
+import { SignUpPage } from "./auth/SignUpPage";
+import { DashboardPage } from "./events/DashboardPage";
+import { EventPage } from "./events/EventPage";
+import { HomePage } from "./home/HomePage";
+import { attendeeRoutes, organizerRoutes } from "./registrations/routes";
+import { CrashPage } from "./shell/CrashPage";
+import { Layout } from "./shell/Layout";
+import { NotFoundPage } from "./shell/NotFoundPage";
+
+export const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    errorElement: <CrashPage />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: "sign-up", element: <SignUpPage /> },
+      { path: "sign-in", element: <SignInPage /> },
+      { path: "auth/magic", element: <MagicLinkPage /> },
+      { path: "reset-password", element: <ResetPasswordPage /> },
+      { path: "reset-password/confirm", element: <ResetPasswordConfirmPage /> },
+      { path: "e/:slug", element: <EventPage /> },
+      ...attendeeRoutes,
+      {
+        element: <RequireAuth />,
+        children: [
+          { path: "dashboard", element: <DashboardPage /> },
+          { path: "account", element: <AccountPage /> },
+          ...organizerRoutes,
+          {
+            path: "e/:slug/boards/:boardId",
+            lazy: async () => ({ Component: (await import("./boards/BoardPage")).BoardPage }),
+          },
+        ],
+      },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+]);

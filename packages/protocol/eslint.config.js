@@ -1,0 +1,3 @@
+import { pureCore } from "@convivio/config/eslint";
+
+export default pureCore;
