@@ -115,6 +115,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     jobs,
     clock: overrides.clock ?? systemClock,
     logger,
+    observe: metrics.observeLiveCommand,
   });
 
   let draining = false;

@@ -25,6 +25,8 @@ export interface BoardFeatureDeps {
   clock: Clock;
   logger: Logger;
   rateLimit?: TokenBucketOptions;
+  /** Records each answered live command (the Prometheus metrics). */
+  observe?: (event: string, seconds: number, code?: string) => void;
 }
 
 export interface BoardFeature {
@@ -67,6 +69,7 @@ export function createBoardFeature(deps: BoardFeatureDeps): BoardFeature {
         commands,
         limiter: new TokenBuckets(deps.rateLimit ?? DEFAULT_BOARD_RATE_LIMIT),
         logger,
+        ...(deps.observe ? { observe: deps.observe } : {}),
       });
       hub.start();
       feature.hub = hub;

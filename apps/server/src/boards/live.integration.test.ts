@@ -466,6 +466,16 @@ describe("hostile input", () => {
     expect(await fresh.send({ type: "setPhase", phase: "group" })).toMatchObject({ ok: true });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     await converged(w, [attacker, fresh]);
+
+    // Operators see both: commands answered, by outcome, and how long their acks took.
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const count = (labels: string) =>
+      Number(new RegExp(`^convivio_live_commands_total\\{${labels}\\} (\\d+)`, "m").exec(metrics)?.[1] ?? 0);
+    expect(count('event="board:command",outcome="validation_failed"')).toBeGreaterThanOrEqual(
+      payloads.length,
+    );
+    expect(count('event="board:command",outcome="ok"')).toBeGreaterThanOrEqual(2);
+    expect(metrics).toMatch(/^convivio_live_command_duration_seconds_count\{event="board:command"\} [1-9]/m);
   });
 
   it("rate-limits one participant's flood without touching the others, and cuts off a socket that keeps at it", async () => {

@@ -37,6 +37,8 @@ export interface BoardSocketDeps {
   limiter: TokenBuckets;
   logger: Logger;
   now?: () => number;
+  /** Called once per acknowledged command (metrics); `code` is set when it was refused. */
+  observe?: (event: string, seconds: number, code?: string) => void;
 }
 
 type Reply = (ack: BoardAck) => void;
@@ -99,10 +101,12 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
           const last = args.at(-1);
           const ack = typeof last === "function" ? (last as (reply: BoardAck) => void) : undefined;
           const payload = ack && args.length === 1 ? undefined : args[0];
+          const started = performance.now();
           let answered = false;
           const reply: Reply = (answer) => {
             if (answered || !ack) return;
             answered = true;
+            deps.observe?.(event, (performance.now() - started) / 1000, answer.ok ? undefined : answer.code);
             try {
               ack(answer);
             } catch (err) {

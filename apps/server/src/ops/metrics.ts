@@ -29,6 +29,25 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const liveCommands = new Counter({
+    name: "convivio_live_commands_total",
+    help: "Live socket commands answered, by event and outcome (ok or the refusal code)",
+    labelNames: ["event", "outcome"] as const,
+    registers: [registry],
+  });
+  const liveCommandDuration = new Histogram({
+    name: "convivio_live_command_duration_seconds",
+    help: "Time from a live command's arrival to its acknowledgement (after the commit)",
+    labelNames: ["event"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  /** Records one answered live command; `code` is the refusal code, absent when it succeeded. */
+  const observeLiveCommand = (event: string, seconds: number, code?: string) => {
+    liveCommands.inc({ event, outcome: code ?? "ok" });
+    liveCommandDuration.observe({ event }, seconds);
+  };
+
   const middleware: RequestHandler = (req, res, next) => {
     const end = httpDuration.startTimer();
     res.on("finish", () => {
@@ -40,6 +59,6 @@ export function createMetrics() {
     next();
   };
 
-  return { registry, middleware, socketConnections, emailsSent };
+  return { registry, middleware, socketConnections, emailsSent, observeLiveCommand };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

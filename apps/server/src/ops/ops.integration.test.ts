@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../test/harness.js";
 
@@ -30,6 +31,22 @@ describe("operations endpoints", () => {
     );
     expect(res.text).toContain("convivio_process_resident_memory_bytes");
     expect(res.text).toContain("convivio_socket_connections");
+  });
+
+  it("the Grafana dashboard in infra/ queries only metrics the server exports", async () => {
+    const dashboard = await readFile(
+      new URL("../../../../infra/grafana/convivio-dashboard.json", import.meta.url),
+      "utf8",
+    );
+    const exprs = [...dashboard.matchAll(/"expr": "((?:[^"\\]|\\.)*)"/g)].map((m) => m[1]!);
+    const used = new Set(
+      exprs.flatMap((expr) =>
+        [...expr.matchAll(/\b(convivio_[a-z0-9_]+)/g)].map((m) => m[1]!.replace(/_(bucket|count|sum)$/, "")),
+      ),
+    );
+    expect(used.size).toBeGreaterThanOrEqual(10);
+    const exported = (await server.client().get("/metrics")).text;
+    for (const name of used) expect(exported, name).toMatch(new RegExp(`^# TYPE ${name} `, "m"));
   });
 
   it("the CSP lets the browser reach the configured LiveKit server", async () => {
