@@ -237,6 +237,8 @@ describe("the live board in the browser", () => {
 
   it("participants vote within their budget, and nobody sees anyone else's votes before the reveal", async () => {
     await facilitator.getByRole("button", { name: "Start voting" }).click();
+    // As a person would: the timer is set once the board shows the vote phase.
+    await facilitator.getByRole("button", { name: "Reveal the votes" }).waitFor();
     await facilitator.getByRole("button", { name: "5 min" }).click();
     await facilitator.getByRole("timer").waitFor();
     await sara.getByRole("timer").waitFor();
@@ -244,6 +246,7 @@ describe("the live board in the browser", () => {
     await facilitator.getByRole("button", { name: "Pause" }).click();
     await sara.getByRole("timer").getByText("in pausa").waitFor();
     await facilitator.getByRole("button", { name: "Resume" }).click();
+    await facilitator.getByRole("button", { name: "Pause" }).waitFor();
     await facilitator.getByRole("button", { name: "+1 min" }).click();
     await expect
       .poll(() => sara.getByRole("timer").locator(".countdown-time").textContent())

@@ -35,6 +35,13 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Puts the server's errors (pino level 50 and up) into the test output, where CI shows them. */
+function reportProblems(output: string): void {
+  const problems = output.split("\n").filter((line) => /"level":(50|60)\b/.test(line));
+  if (problems.length)
+    console.warn(`server logged ${problems.length} error(s):\n${problems.slice(0, 20).join("\n")}`);
+}
+
 export async function startServerProcess(
   options: {
     env?: Record<string, string>;
@@ -65,7 +72,8 @@ export async function startServerProcess(
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
 
-  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  // Generous: on a loaded 2-core CI machine, start-up (PGlite, migrations) has taken over a minute.
+  const deadline = Date.now() + (options.timeoutMs ?? 180_000);
   while (!output.includes("Convivio is running at")) {
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
     if (Date.now() > deadline) {
@@ -87,6 +95,7 @@ export async function startServerProcess(
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;
+      reportProblems(output);
       cleanup();
       return code;
     },

@@ -215,6 +215,30 @@ describe("the live flow", () => {
     expect(all.every((client) => client.gaps === 0)).toBe(true);
   });
 
+  it("commits one connection's commands in the order it sent them", async () => {
+    const w = await world(1);
+    const facilitator = await joined(w, w.facilitator);
+    await ideasInVote(w, facilitator, ["Only idea"]);
+    // Sent back to back without waiting, as a quick facilitator's clicks are: each is valid only
+    // after the one before it.
+    const commands = [
+      { type: "setTimer", durationMs: 300_000 },
+      { type: "pauseTimer" },
+      { type: "resumeTimer" },
+      { type: "pauseTimer" },
+      { type: "resumeTimer" },
+      { type: "extendTimer", byMs: 60_000 },
+    ] as const;
+    const acks = await Promise.all(commands.map((command) => facilitator.send(command as never)));
+    expect(acks.map((ack) => ack.ok)).toEqual(commands.map(() => true));
+    const seqs = acks.map((ack) => (ack.ok ? ack.seq : -1));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    const state = await stored(w);
+    expect(state.pausedRemainingMs).toBeNull();
+    expect(state.deadlineAt).not.toBeNull();
+  });
+
   it("sends one patch per tick, not one per vote, with absolute tallies", async () => {
     const w = await world(6, { hideVotesUntilReveal: false });
     const facilitator = await joined(w, w.facilitator);

@@ -93,6 +93,11 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
       return role;
     };
 
+    // One connection's messages are handled one after another, in the order they arrived: a
+    // facilitator's "pause" then "resume" (or "start voting" then "5 min") must not commit the other
+    // way round because the first one waited longer for the database.
+    let inOrder: Promise<void> = Promise.resolve();
+
     const listen = (event: string, handler: Handler) => {
       // Raw listener: a hostile client may send any arguments, or none, with or without an ack.
       (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(
@@ -113,10 +118,12 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
               logger.warn({ err, event }, "board ack failed");
             }
           };
-          handler(payload, reply).catch((err: unknown) => {
-            logger.error({ err, event, userId: participantId }, "board socket handler failed");
-            reply({ ok: false, code: ErrorCode.internal });
-          });
+          inOrder = inOrder.then(() =>
+            handler(payload, reply).catch((err: unknown) => {
+              logger.error({ err, event, userId: participantId }, "board socket handler failed");
+              reply({ ok: false, code: ErrorCode.internal });
+            }),
+          );
         },
       );
     };
