@@ -2,93 +2,24 @@
 // killed with SIGKILL while its clients are voting (invariant 4 and issue 4's acceptance):
 // every command it acked is in the database, the clients resend what was never acked (same
 // clientOpId) and reconnect to the other node with their last seq, and they all catch up.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
-import { agendaSessions, authSessions, eventMembers, events, users } from "@convivio/db";
+import type { Socket } from "socket.io-client";
+import { agendaSessions, events } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import { applyPatch, applySelf } from "@convivio/board";
-import {
-  PROTOCOL_VERSION,
-  type BoardAck,
-  type BoardPatch,
-  type BoardSelfUpdate,
-  type BoardView,
-} from "@convivio/protocol";
+import type { BoardAck, BoardView } from "@convivio/protocol";
 import { startServerProcess, type ServerProcess } from "../support/server.js";
+import {
+  BoardSocketClient as Client,
+  HOUR_MS,
+  boardViewOf,
+  eventually,
+  signedInPerson,
+  type Person,
+} from "../support/cluster.js";
 
 // Its own Redis database number, so the processes' BullMQ keys stay apart from other test runs.
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379/11";
-const HOUR_MS = 3_600_000;
-
-interface Person {
-  userId: string;
-  cookie: string;
-}
-
-class Client {
-  readonly socket: Socket;
-  view: BoardView | null = null;
-  snapshots = 0;
-
-  constructor(
-    url: string,
-    readonly person: Person,
-    readonly boardId: string,
-  ) {
-    this.socket = connect(url, {
-      transports: ["websocket"],
-      reconnection: false,
-      forceNew: true,
-      auth: { protocolVersion: PROTOCOL_VERSION },
-      extraHeaders: { cookie: person.cookie },
-    });
-    this.socket.on("board:snapshot", (view: BoardView) => {
-      this.snapshots++;
-      this.view = view;
-    });
-    this.socket.on("board:patch", (patch: BoardPatch) => {
-      if (!this.view) return;
-      const outcome = applyPatch(this.view, patch);
-      if (outcome.status === "applied") this.view = outcome.view;
-      if (outcome.status === "gap") void this.join(this.view.seq);
-    });
-    this.socket.on("board:self", (update: BoardSelfUpdate) => {
-      if (this.view) this.view = applySelf(this.view, update);
-    });
-  }
-
-  ready(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.socket.once("welcome", () => resolve());
-      this.socket.once("connect_error", reject);
-    });
-  }
-
-  join(lastSeq?: number): Promise<BoardAck> {
-    return this.socket
-      .timeout(10_000)
-      .emitWithAck("board:join", { boardId: this.boardId, ...(lastSeq === undefined ? {} : { lastSeq }) });
-  }
-
-  send(command: Record<string, unknown>, clientOpId: string, timeoutMs = 10_000): Promise<BoardAck> {
-    return this.socket
-      .timeout(timeoutMs)
-      .emitWithAck("board:command", { ...command, boardId: this.boardId, clientOpId });
-  }
-}
-
-async function eventually(check: () => Promise<void> | void, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 describe("a board node killed with SIGKILL", () => {
   let database: TestDatabase;
@@ -110,20 +41,8 @@ describe("a board node killed with SIGKILL", () => {
     await database?.close();
   });
 
-  async function person(role: "organizer" | "attendee", eventId: string): Promise<Person> {
-    const [user] = await database.db
-      .insert(users)
-      .values({ email: `${role}-${randomUUID()}@example.it`, name: `${role} ${randomUUID().slice(0, 4)}` })
-      .returning({ id: users.id });
-    const token = randomBytes(32).toString("base64url");
-    await database.db.insert(authSessions).values({
-      tokenHash: createHash("sha256").update(token).digest("hex"),
-      userId: user!.id,
-      expiresAt: new Date(Date.now() + 24 * HOUR_MS),
-    });
-    await database.db.insert(eventMembers).values({ eventId, userId: user!.id, role });
-    return { userId: user!.id, cookie: `convivio_session=${token}` };
-  }
+  const person = (role: "organizer" | "attendee", eventId: string) =>
+    signedInPerson(database.db, role, eventId);
 
   it("loses no acked command, and its clients catch up on the other node", async () => {
     const now = Date.now();
@@ -211,10 +130,7 @@ describe("a board node killed with SIGKILL", () => {
 
     // Everything acked ok is in the database: each person's votes are at least their ok acks.
     const acked = (p: number) => commands[p]!.filter(({ clientOpId }) => acks.get(clientOpId)?.ok).length;
-    const stored = async (who: Person) => {
-      const res = await fetch(`${survivor.url}/api/boards/${boardId}`, { headers: { cookie: who.cookie } });
-      return ((await res.json()) as { view: BoardView }).view;
-    };
+    const stored = (who: Person): Promise<BoardView> => boardViewOf(survivor.url, boardId, who);
     for (const [p, who] of people.entries()) {
       const votes = Object.values((await stored(who)).self!.votes).reduce((a, b) => a + b, 0);
       expect(votes).toBeGreaterThanOrEqual(acked(p));

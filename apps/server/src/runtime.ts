@@ -55,6 +55,20 @@ function connectRedis(url: string, logger: Logger, name: string): Redis {
   return client;
 }
 
+function watchRedisRecovery(client: Redis, logger: Logger, rearm: () => Promise<void>): void {
+  let lost = false;
+  client.on("close", () => {
+    if (!lost) logger.warn("redis connection lost; jobs and fan-out wait for it");
+    lost = true;
+  });
+  client.on("ready", () => {
+    if (!lost) return;
+    lost = false;
+    logger.info("redis is back; re-arming pending jobs from the database");
+    rearm().catch((err: unknown) => logger.error({ err }, "re-arming jobs after a redis reconnect failed"));
+  });
+}
+
 /** Builds every client from the environment, migrates, and listens. Only this file wires I/O. */
 export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const logger =
@@ -198,6 +212,14 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
   await registrations.rearm();
   // Phase timers that were running when the last process stopped (or died).
   await boards.rearm();
+  // Redis may come back empty after a restart (pending jobs live there): each time the connection
+  // is ready again after a loss, re-arm from the database. Job ids make a second arming a no-op and
+  // delivery records keep a reminder from going out twice.
+  if (redis)
+    watchRedisRecovery(redis.main, logger, async () => {
+      await registrations.rearm();
+      await boards.rearm();
+    });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
