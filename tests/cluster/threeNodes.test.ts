@@ -11,7 +11,7 @@ import type { Socket } from "socket.io-client";
 import { and, eq, inArray, like, sql } from "drizzle-orm";
 import { agendaSessions, boardEvents, events, outbox, registrations } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import type { BoardView } from "@convivio/protocol";
+import type { BoardView, IdeaId } from "@convivio/protocol";
 import { startServerProcess, type ServerProcess } from "../support/server.js";
 import { startPrivateRedis, type PrivateRedis } from "../support/redis.js";
 import {
@@ -289,7 +289,7 @@ describe("three nodes on PostgreSQL and Redis", () => {
         true,
       );
     });
-    await eventually(() => expect(watcher.view!.tallies?.[ideaIds[1]!] ?? 0).toBeGreaterThan(0));
+    await eventually(() => expect(watcher.view!.tallies?.[ideaIds[1]! as IdeaId] ?? 0).toBeGreaterThan(0));
     // The timer whose job Redis lost still ends the phase, once.
     await eventually(async () => expect(await timerPhaseChanges(boardId)).toBe(1), 90_000);
     await eventually(() => expect(watcher.view!.meta.phase).toBe("reveal"));
