@@ -98,7 +98,9 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
     // way round because the first one waited longer for the database.
     let inOrder: Promise<void> = Promise.resolve();
 
-    const listen = (event: string, handler: Handler) => {
+    // Rate limits are taken as a message arrives, not when its turn comes: a flood is refused at
+    // once instead of queueing behind the connection's earlier commands (and refilling meanwhile).
+    const listen = (event: string, handler: Handler, options: { limited: boolean }) => {
       // Raw listener: a hostile client may send any arguments, or none, with or without an ack.
       (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(
         event,
@@ -118,6 +120,7 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
               logger.warn({ err, event }, "board ack failed");
             }
           };
+          if (options.limited && !limiter.take(participantId)) return refuse(reply, ErrorCode.rateLimited);
           inOrder = inOrder.then(() =>
             handler(payload, reply).catch((err: unknown) => {
               logger.error({ err, event, userId: participantId }, "board socket handler failed");
@@ -128,34 +131,44 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
       );
     };
 
-    listen("board:join", async (payload, reply) => {
-      const parsed = BoardJoin.safeParse(payload);
-      if (!parsed.success) return refuse(reply, ErrorCode.validationFailed);
-      if (!limiter.take(participantId)) return refuse(reply, ErrorCode.rateLimited);
-      const { boardId, lastSeq } = parsed.data;
-      if (!hub.isOn(socket, boardId) && hub.boardsOf(socket) >= MAX_BOARDS_PER_SOCKET) {
-        return refuse(reply, BoardErrorCode.limitReached);
-      }
-      // A join always looks the role up again, so a changed role takes effect on the next join.
-      const role = await roleOn(boardId, true);
-      if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
-      await hub.join(socket, { boardId, role, participantId, lastSeq }, reply);
-    });
+    listen(
+      "board:join",
+      async (payload, reply) => {
+        const parsed = BoardJoin.safeParse(payload);
+        if (!parsed.success) return refuse(reply, ErrorCode.validationFailed);
+        const { boardId, lastSeq } = parsed.data;
+        if (!hub.isOn(socket, boardId) && hub.boardsOf(socket) >= MAX_BOARDS_PER_SOCKET) {
+          return refuse(reply, BoardErrorCode.limitReached);
+        }
+        // A join always looks the role up again, so a changed role takes effect on the next join.
+        const role = await roleOn(boardId, true);
+        if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
+        await hub.join(socket, { boardId, role, participantId, lastSeq }, reply);
+      },
+      { limited: true },
+    );
 
-    listen("board:leave", async (payload) => {
-      const parsed = BoardLeave.safeParse(payload);
-      if (!parsed.success) return strike();
-      hub.leave(socket, parsed.data.boardId);
-    });
+    listen(
+      "board:leave",
+      async (payload) => {
+        const parsed = BoardLeave.safeParse(payload);
+        if (!parsed.success) return strike();
+        hub.leave(socket, parsed.data.boardId);
+      },
+      { limited: false },
+    );
 
-    listen("board:command", async (payload, reply) => {
-      const parsed = BoardCommand.safeParse(payload);
-      if (!parsed.success || !isStorable(parsed.data)) return refuse(reply, ErrorCode.validationFailed);
-      if (!limiter.take(participantId)) return refuse(reply, ErrorCode.rateLimited);
-      const role = await roleOn(parsed.data.boardId, false);
-      if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
-      reply(await commands.run(parsed.data, { participantId, role }));
-    });
+    listen(
+      "board:command",
+      async (payload, reply) => {
+        const parsed = BoardCommand.safeParse(payload);
+        if (!parsed.success || !isStorable(parsed.data)) return refuse(reply, ErrorCode.validationFailed);
+        const role = await roleOn(parsed.data.boardId, false);
+        if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
+        reply(await commands.run(parsed.data, { participantId, role }));
+      },
+      { limited: true },
+    );
 
     socket.on("disconnect", () => hub.leaveAll(socket));
   });
