@@ -76,7 +76,7 @@ describe("the live board in the browser", () => {
     await facilitator.getByRole("button", { name: "New board" }).click();
     await facilitator.getByLabel("Title").fill("Public services: where do we start?");
     await facilitator
-      .getByLabel("Session")
+      .getByLabel("Session", { exact: true })
       .selectOption({ label: "Tavoli tematici: servizi pubblici digitali" });
     await facilitator.getByLabel("Columns").fill("Problems\nIdeas");
     await screenshot(facilitator, "board-01-create");

@@ -18,6 +18,9 @@ import type { Metrics } from "./ops/metrics.js";
 import { outboxApiRoutes, outboxCss, outboxPage } from "./email/outboxRoutes.js";
 import type { RegistrationFeature } from "./registrations/feature.js";
 import type { BoardFeature } from "./boards/feature.js";
+import type { LibraryFeature } from "./library/feature.js";
+import type { LiveSessionFeature } from "./session/feature.js";
+import type { BreakoutFeature } from "./breakouts/feature.js";
 import { liveKitWebhookHandler, mediaRoutes, type MediaDeps } from "./media/routes.js";
 
 export const JSON_BODY_LIMIT = "100kb";
@@ -41,6 +44,12 @@ export interface AppDeps {
   registrations: Pick<RegistrationFeature, "routers">;
   /** Live boards (their REST routes; the socket side is attached to the live server). */
   boards?: Pick<BoardFeature, "router">;
+  /** Communities and the library. */
+  library?: Pick<LibraryFeature, "router">;
+  /** Live sessions (start, end, the lobby's states; the socket side is attached to the live server). */
+  sessions?: Pick<LiveSessionFeature, "router">;
+  /** Breakout tables (their REST routes; the socket side is attached to the live server). */
+  breakouts?: Pick<BreakoutFeature, "router">;
   media: MediaDeps;
 }
 
@@ -91,6 +100,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(eventRoutes(deps.db));
   for (const router of deps.registrations.routers) app.use(router);
   if (deps.boards) app.use(deps.boards.router);
+  if (deps.library) app.use(deps.library.router);
+  if (deps.sessions) app.use(deps.sessions.router);
+  if (deps.breakouts) app.use(deps.breakouts.router);
   app.use(mediaRoutes(deps.media));
   if (!deps.production) {
     app.use(outboxApiRoutes(deps.db));

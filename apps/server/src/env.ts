@@ -40,7 +40,15 @@ export const EnvSchema = z.object({
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
   AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   SECURE_COOKIES: flag,
+  /** How live board patches go out: coalesced on a tick, or per op (only a benchmark's reference). */
+  BOARD_BROADCAST: z.enum(["tick", "per-op"]).default("tick"),
   WEB_DIST: z.string().optional(),
+  // Library attachments in S3-compatible storage instead of DATA_DIR/blobs (all four, or none).
+  S3_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().default("us-east-1"),
+  S3_BUCKET: z.string().optional(),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -55,6 +63,14 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const lk = [env.LIVEKIT_URL, env.LIVEKIT_API_KEY, env.LIVEKIT_API_SECRET].filter(Boolean).length;
   if (lk !== 0 && lk !== 3) {
     throw new Error("Invalid environment: set LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET together");
+  }
+  const s3 = [env.S3_ENDPOINT, env.S3_BUCKET, env.S3_ACCESS_KEY_ID, env.S3_SECRET_ACCESS_KEY].filter(
+    Boolean,
+  ).length;
+  if (s3 !== 0 && s3 !== 4) {
+    throw new Error(
+      "Invalid environment: set S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY together",
+    );
   }
   return env;
 }

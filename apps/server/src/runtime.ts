@@ -1,3 +1,4 @@
+import { settleWithin } from "./ops/settleWithin.js";
 import { createServer, type Server as HttpServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -20,17 +21,26 @@ import { createJobs } from "./jobs/createJobs.js";
 import type { Jobs } from "./jobs/jobs.js";
 import { createRegistrationFeature } from "./registrations/feature.js";
 import { createBoardFeature, type BoardFeature } from "./boards/feature.js";
+import { createLibraryFeature, type LibraryFeature } from "./library/feature.js";
+import { createDiskBlobStore } from "./library/blobStore.js";
+import { createS3BlobStore } from "./library/s3BlobStore.js";
+import { createLiveSessionFeature, type LiveSessionFeature } from "./session/feature.js";
+import { createBreakoutFeature, type BreakoutFeature } from "./breakouts/feature.js";
 
 export const VERSION = "0.1.0";
 const SHUTDOWN_GRACE_MS = 10_000;
+const ADAPTER_READY_WAIT_MS = 5_000;
 
 export interface RuntimeOverrides {
   database?: Database;
   mailer?: Mailer;
   clock?: Clock;
   logger?: Logger;
-  /** Redis key prefix of the BullMQ jobs, so test files sharing one Redis keep their queues apart. */
-  jobsPrefix?: string;
+  /**
+   * Redis key prefix of the BullMQ jobs and the socket.io adapter's channels, so test files
+   * sharing one Redis keep their queues and their fan-out apart.
+   */
+  redisPrefix?: string;
 }
 
 /** A running server: its URL, its parts for tests and the seed, and a graceful stop. */
@@ -44,19 +54,26 @@ export interface Runtime {
   logger: Logger;
   jobs: Jobs;
   boards: BoardFeature;
+  sessions: LiveSessionFeature;
+  breakouts: BreakoutFeature;
+  library: LibraryFeature;
   stop(): Promise<void>;
 }
 
 const defaultWebDist = () => join(fileURLToPath(new URL(".", import.meta.url)), "..", "..", "web", "dist");
 
-function connectRedis(url: string, logger: Logger, name: string): Redis {
-  const client = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName: name });
+function connectRedis(url: string, logger: Logger, name: string, readyCheck = true): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: readyCheck,
+    connectionName: name,
+  });
   client.on("error", (err: Error) => logger.warn({ err: err.message, name }, "redis connection error"));
   return client;
 }
 
 function watchRedisRecovery(client: Redis, logger: Logger, rearm: () => Promise<void>): void {
-  let lost = false;
+  let lost = client.status !== "ready";
   client.on("close", () => {
     if (!lost) logger.warn("redis connection lost; jobs and fan-out wait for it");
     lost = true;
@@ -88,7 +105,11 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     ? {
         main: connectRedis(env.REDIS_URL, logger, "convivio-main"),
         pub: connectRedis(env.REDIS_URL, logger, "convivio-pub"),
-        sub: connectRedis(env.REDIS_URL, logger, "convivio-sub"),
+        // No ready check on the subscriber: ioredis writes SUBSCRIBE (a command flagged "loading")
+        // before its INFO ready check, Redis refuses INFO in subscriber mode, ioredis drops the
+        // connection and reconnects without the subscriptions it never saw confirmed. The
+        // adapter's channels were then silently missing on that node (seen under load in tests).
+        sub: connectRedis(env.REDIS_URL, logger, "convivio-sub", false),
       }
     : undefined;
 
@@ -96,7 +117,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
   const jobs = await createJobs({
     redisUrl: env.REDIS_URL,
     logger,
-    ...(overrides.jobsPrefix ? { prefix: overrides.jobsPrefix } : {}),
+    ...(overrides.redisPrefix ? { prefix: overrides.redisPrefix } : {}),
   });
 
   const metrics = createMetrics();
@@ -130,6 +151,56 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     clock: overrides.clock ?? systemClock,
     logger,
     observe: metrics.observeLiveCommand,
+    broadcast: env.BOARD_BROADCAST,
+  });
+
+  const liveKit =
+    env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET
+      ? (() => {
+          const config = {
+            url: env.LIVEKIT_URL,
+            apiKey: env.LIVEKIT_API_KEY,
+            apiSecret: env.LIVEKIT_API_SECRET,
+          };
+          return { config, rooms: createLiveKitRooms(config) };
+        })()
+      : null;
+  const sessions = createLiveSessionFeature({
+    db: database.db,
+    clock: overrides.clock ?? systemClock,
+    logger,
+    rooms: liveKit?.rooms ?? null,
+  });
+  const breakouts = createBreakoutFeature({
+    db: database.db,
+    jobs,
+    clock: overrides.clock ?? systemClock,
+    logger,
+    boards,
+    liveKit,
+  });
+  // Table chat asks the breakouts who sits where; a session that ends closes its tables.
+  sessions.useTableAccess(breakouts.tableAccess);
+  sessions.onEnded((sessionId) => breakouts.service.closeNow(sessionId));
+
+  const library = createLibraryFeature({
+    db: database.db,
+    jobs,
+    clock: overrides.clock ?? systemClock,
+    logger,
+    blobs:
+      env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+        ? createS3BlobStore({
+            endpoint: env.S3_ENDPOINT,
+            region: env.S3_REGION,
+            bucket: env.S3_BUCKET,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          })
+        : createDiskBlobStore(join(env.DATA_DIR, "blobs")),
+    boards: boards.store,
+    mailer,
+    publicUrl: () => url,
   });
 
   let draining = false;
@@ -167,21 +238,16 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     version: VERSION,
     registrations,
     boards,
+    sessions,
+    breakouts,
+    library,
     media: {
       db: database.db,
       clock: overrides.clock ?? systemClock,
       logger,
-      liveKit:
-        env.LIVEKIT_URL && env.LIVEKIT_API_KEY && env.LIVEKIT_API_SECRET
-          ? (() => {
-              const config = {
-                url: env.LIVEKIT_URL,
-                apiKey: env.LIVEKIT_API_KEY,
-                apiSecret: env.LIVEKIT_API_SECRET,
-              };
-              return { config, rooms: createLiveKitRooms(config) };
-            })()
-          : null,
+      liveKit,
+      tableToken: (user, sessionId, tableId, hidden) =>
+        breakouts.service.tokenForRoute(user, sessionId, tableId, hidden),
     },
   });
 
@@ -192,9 +258,26 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     logger,
     metrics,
     allowedOrigins: env.PUBLIC_URL ? [new URL(env.PUBLIC_URL).origin] : [],
-    ...(redis ? { redis: { pub: redis.pub, sub: redis.sub } } : {}),
+    ...(redis
+      ? {
+          redis: {
+            pub: redis.pub,
+            sub: redis.sub,
+            ...(overrides.redisPrefix ? { key: overrides.redisPrefix } : {}),
+          },
+        }
+      : {}),
   });
+  // The adapter subscribes on its own schedule; a node that served before its subscriptions were
+  // in place would answer "who is here" with its own sockets only. Redis answers one connection's
+  // commands in order, so this PING returns once the SUBSCRIBEs before it have taken effect.
+  // A Redis that is down holds no one up: the node serves, says it is not ready, and subscribes
+  // once Redis is back (ioredis re-subscribes on reconnect).
+  if (redis) await settleWithin(redis.sub.ping(), ADAPTER_READY_WAIT_MS);
   boards.attach(io, { clustered: Boolean(redis) });
+  library.attach(io);
+  sessions.attach(io);
+  breakouts.attach(io);
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -208,18 +291,22 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     "convivio listening",
   );
   await jobs.start();
-  // Reminders and emails owed while no process was running (or by one that died) go out now.
-  await registrations.rearm();
-  // Phase timers that were running when the last process stopped (or died).
-  await boards.rearm();
+  // Durable truth lives in the database; pending jobs are re-armed from it: reminders and emails
+  // owed while no process was running (or by one that died), phase timers, breakout rounds and
+  // close-all countdowns that were running, and the next weekly library digest.
+  const rearmAll = async () => {
+    await registrations.rearm();
+    await boards.rearm();
+    await breakouts.rearm();
+    await library.rearm();
+  };
   // Redis may come back empty after a restart (pending jobs live there): each time the connection
   // is ready again after a loss, re-arm from the database. Job ids make a second arming a no-op and
-  // delivery records keep a reminder from going out twice.
-  if (redis)
-    watchRedisRecovery(redis.main, logger, async () => {
-      await registrations.rearm();
-      await boards.rearm();
-    });
+  // delivery records keep a reminder from going out twice. A node that starts while Redis is down
+  // serves (and says it is not ready) and re-arms once Redis is reachable.
+  if (redis) watchRedisRecovery(redis.main, logger, rearmAll);
+  if (!redis || redis.main.status === "ready") await rearmAll();
+  else logger.warn("redis is not reachable yet; pending jobs are re-armed once it is");
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -232,6 +319,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
       const idleSweep = setInterval(() => http.closeIdleConnections(), 100);
       // Live clients go elsewhere, each after its own random delay.
       boards.stop();
+      sessions.stop();
       drainLive(io);
       const grace = setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS);
       await closed;
@@ -249,5 +337,5 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     return stopping;
   };
 
-  return { url, env, database, auth, io, http, logger, jobs, boards, stop };
+  return { url, env, database, auth, io, http, logger, jobs, boards, sessions, breakouts, library, stop };
 }

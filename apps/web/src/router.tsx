@@ -10,6 +10,7 @@ import { DashboardPage } from "./events/DashboardPage";
 import { EventPage } from "./events/EventPage";
 import { HomePage } from "./home/HomePage";
 import { attendeeRoutes, organizerRoutes } from "./registrations/routes";
+import { libraryRoutes, librarySignedInRoutes } from "./library/routes";
 import { CrashPage } from "./shell/CrashPage";
 import { Layout } from "./shell/Layout";
 import { NotFoundPage } from "./shell/NotFoundPage";
@@ -26,6 +27,7 @@ export const router = createBrowserRouter([
       { path: "reset-password", element: <ResetPasswordPage /> },
       { path: "reset-password/confirm", element: <ResetPasswordConfirmPage /> },
       { path: "e/:slug", element: <EventPage /> },
+      ...libraryRoutes,
       ...attendeeRoutes,
       {
         element: <RequireAuth />,
@@ -33,9 +35,18 @@ export const router = createBrowserRouter([
           { path: "dashboard", element: <DashboardPage /> },
           { path: "account", element: <AccountPage /> },
           ...organizerRoutes,
+          ...librarySignedInRoutes,
           {
             path: "e/:slug/boards/:boardId",
             lazy: async () => ({ Component: (await import("./boards/BoardPage")).BoardPage }),
+          },
+          {
+            path: "e/:slug/live",
+            lazy: async () => ({ Component: (await import("./session/LobbyPage")).LobbyPage }),
+          },
+          {
+            path: "e/:slug/s/:sessionId/live",
+            lazy: async () => ({ Component: (await import("./session/SessionPage")).SessionPage }),
           },
         ],
       },

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -12,6 +13,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  type AnyPgColumn,
 } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow();
@@ -68,38 +70,44 @@ export const oneTimeTokens = pgTable(
   (t) => [index("one_time_tokens_user_idx").on(t.userId)],
 );
 
-export const events = pgTable("events", {
-  id: uuid("id").primaryKey().defaultRandom(),
-  slug: text("slug").notNull().unique(),
-  title: text("title").notNull(),
-  description: text("description").notNull().default(""),
-  timeZone: text("time_zone").notNull(),
-  startsAt: ts("starts_at").notNull(),
-  endsAt: ts("ends_at").notNull(),
-  visibility: text("visibility", { enum: ["draft", "unlisted", "public"] })
-    .notNull()
-    .default("draft"),
-  languages: jsonb("languages").$type<string[]>().notNull().default(["it"]),
-  createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
-  createdAt: createdAt(),
-  updatedAt: ts("updated_at").notNull().defaultNow(),
-  // Registration settings (0002).
-  registrationEnabled: boolean("registration_enabled")
-    .notNull()
-    .default(sql`false`),
-  registrationOpensAt: ts("registration_opens_at"),
-  registrationClosesAt: ts("registration_closes_at"),
-  /** Seats; null means no limit. */
-  capacity: integer("capacity"),
-  waitlistEnabled: boolean("waitlist_enabled")
-    .notNull()
-    .default(sql`true`),
-  approvalRequired: boolean("approval_required")
-    .notNull()
-    .default(sql`false`),
-  consentText: text("consent_text"),
-  consentVersion: text("consent_version"),
-});
+export const events = pgTable(
+  "events",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull().unique(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    timeZone: text("time_zone").notNull(),
+    startsAt: ts("starts_at").notNull(),
+    endsAt: ts("ends_at").notNull(),
+    visibility: text("visibility", { enum: ["draft", "unlisted", "public"] })
+      .notNull()
+      .default("draft"),
+    languages: jsonb("languages").$type<string[]>().notNull().default(["it"]),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    // Registration settings (0002).
+    registrationEnabled: boolean("registration_enabled")
+      .notNull()
+      .default(sql`false`),
+    registrationOpensAt: ts("registration_opens_at"),
+    registrationClosesAt: ts("registration_closes_at"),
+    /** Seats; null means no limit. */
+    capacity: integer("capacity"),
+    waitlistEnabled: boolean("waitlist_enabled")
+      .notNull()
+      .default(sql`true`),
+    approvalRequired: boolean("approval_required")
+      .notNull()
+      .default(sql`false`),
+    consentText: text("consent_text"),
+    consentVersion: text("consent_version"),
+    /** The community the event belongs to (0007). */
+    communityId: uuid("community_id").references((): AnyPgColumn => communities.id, { onDelete: "set null" }),
+  },
+  (t) => [index("events_community_idx").on(t.communityId)],
+);
 
 /** Who holds which role in which event; one row per (event, person, role). */
 export const eventMembers = pgTable(
@@ -556,5 +564,461 @@ export const attendance = pgTable(
   (t) => [
     uniqueIndex("attendance_visit_key").on(t.room, t.participantSid),
     index("attendance_session_idx").on(t.sessionId, t.userId),
+  ],
+);
+
+// ---- 0007_library (issue 8): communities and the shared library ----
+
+export type CommunityKindValue = "national" | "regional" | "local" | "thematic";
+export type CommunityRoleValue = "member" | "editor" | "admin";
+
+/** A community (a national group, a region, a council group, a thematic community) in a tree. */
+export const communities = pgTable(
+  "communities",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    slug: text("slug").notNull().unique(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: ["national", "regional", "local", "thematic"] }).notNull(),
+    description: text("description").notNull().default(""),
+    parentId: uuid("parent_id").references((): AnyPgColumn => communities.id, { onDelete: "restrict" }),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("communities_parent_idx").on(t.parentId)],
+);
+
+/** One role per person and community. */
+export const communityMembers = pgTable(
+  "community_members",
+  {
+    communityId: uuid("community_id")
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["member", "editor", "admin"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.communityId, t.userId] }),
+    index("community_members_user_idx").on(t.userId),
+  ],
+);
+
+const tsvector = customType<{ data: string; driverData: string }>({ dataType: () => "tsvector" });
+/** The text search configuration of an item's language (a constant per row, so the column can be generated). */
+const searchConfig = sql.raw(
+  `CASE language WHEN 'en' THEN 'english'::regconfig ELSE 'italian'::regconfig END`,
+);
+
+export type LibraryItemKindValue = "act" | "practice" | "resource" | "session_outcome";
+
+/** An act, practice, resource or session outcome, with its search vector in its own language. */
+export const libraryItems = pgTable(
+  "library_items",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind", { enum: ["act", "practice", "resource", "session_outcome"] }).notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull().default(""),
+    body: text("body").notNull().default(""),
+    tags: jsonb("tags").$type<string[]>().notNull().default([]),
+    territory: text("territory"),
+    language: text("language", { enum: ["it", "en"] })
+      .notNull()
+      .default("it"),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    communityId: uuid("community_id")
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["draft", "published", "withdrawn"] })
+      .notNull()
+      .default("draft"),
+    audience: text("audience", { enum: ["community", "siblings", "everyone"] })
+      .notNull()
+      .default("community"),
+    /** Provenance: the item this one was adopted from. */
+    adaptedFromId: uuid("adapted_from_id").references((): AnyPgColumn => libraryItems.id, {
+      onDelete: "set null",
+    }),
+    sourceBoardId: uuid("source_board_id").references(() => boards.id, { onDelete: "set null" }),
+    version: integer("version").notNull().default(1),
+    publishedAt: ts("published_at"),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    search: tsvector("search").generatedAlwaysAs(
+      sql`setweight(to_tsvector(${searchConfig}, title), 'A') || setweight(to_tsvector(${searchConfig}, summary || ' ' || (tags::text)), 'B') || setweight(to_tsvector(${searchConfig}, body), 'C')`,
+    ),
+  },
+  (t) => [
+    index("library_items_search_idx").using("gin", t.search),
+    index("library_items_tags_idx").using("gin", sql`${t.tags} jsonb_path_ops`),
+    index("library_items_community_idx").on(t.communityId, t.status),
+    index("library_items_published_idx").on(t.status, t.audience, t.publishedAt),
+    index("library_items_adapted_from_idx").on(t.adaptedFromId),
+  ],
+);
+
+/** Every version of an item, the first included. */
+export const libraryItemVersions = pgTable(
+  "library_item_versions",
+  {
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => libraryItems.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    summary: text("summary").notNull(),
+    body: text("body").notNull(),
+    tags: jsonb("tags").$type<string[]>().notNull(),
+    territory: text("territory"),
+    editedBy: uuid("edited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.version] })],
+);
+
+/** One item sent down to one descendant community: what that community did with it and how it went. */
+export const libraryDeliveries = pgTable(
+  "library_deliveries",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => libraryItems.id, { onDelete: "cascade" }),
+    communityId: uuid("community_id")
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    fromCommunityId: uuid("from_community_id")
+      .notNull()
+      .references(() => communities.id, { onDelete: "cascade" }),
+    sentBy: uuid("sent_by").references(() => users.id, { onDelete: "set null" }),
+    note: text("note").notNull().default(""),
+    status: text("status", { enum: ["received", "adopted", "declined"] })
+      .notNull()
+      .default("received"),
+    adoptedItemId: uuid("adopted_item_id").references(() => libraryItems.id, { onDelete: "set null" }),
+    outcome: text("outcome", { enum: ["tabled", "approved", "rejected"] }),
+    /** The day of the outcome (YYYY-MM-DD). */
+    outcomeOn: date("outcome_on", { mode: "string" }),
+    outcomeNote: text("outcome_note"),
+    decidedBy: uuid("decided_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("library_deliveries_item_community_key").on(t.itemId, t.communityId),
+    index("library_deliveries_inbox_idx").on(t.communityId, t.createdAt),
+  ],
+);
+
+export const libraryAttachments = pgTable(
+  "library_attachments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => libraryItems.id, { onDelete: "cascade" }),
+    filename: text("filename").notNull(),
+    contentType: text("content_type").notNull(),
+    sizeBytes: integer("size_bytes").notNull(),
+    /** Where the bytes are in the configured store. */
+    storageKey: text("storage_key").notNull(),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index("library_attachments_item_idx").on(t.itemId)],
+);
+
+export const libraryComments = pgTable(
+  "library_comments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => libraryItems.id, { onDelete: "cascade" }),
+    authorId: uuid("author_id").references(() => users.id, { onDelete: "set null" }),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("library_comments_item_idx").on(t.itemId, t.createdAt)],
+);
+
+export const libraryUsefulMarks = pgTable(
+  "library_useful_marks",
+  {
+    itemId: uuid("item_id")
+      .notNull()
+      .references(() => libraryItems.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.userId] })],
+);
+
+/** A tag or a community (by id) a person follows for the weekly digest. */
+export const libraryFollows = pgTable(
+  "library_follows",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    targetKind: text("target_kind", { enum: ["tag", "community"] }).notNull(),
+    target: text("target").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.targetKind, t.target] })],
+);
+
+/** Weekly digests claimed and sent, one per person and week. */
+export const libraryDigests = pgTable(
+  "library_digests",
+  {
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    week: text("week").notNull(),
+    items: integer("items").notNull(),
+    sentAt: ts("sent_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.week] })],
+);
+
+// ---- 0005_live_sessions (helper "live") ----
+
+/** A session that has been started: `live` until a facilitator ends it (no row = scheduled). */
+export const sessionLive = pgTable(
+  "session_live",
+  {
+    sessionId: uuid("session_id")
+      .primaryKey()
+      .references(() => agendaSessions.id, { onDelete: "cascade" }),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["live", "ended"] })
+      .notNull()
+      .default("live"),
+    startedAt: ts("started_at").notNull(),
+    startedBy: uuid("started_by").references(() => users.id, { onDelete: "set null" }),
+    endedAt: ts("ended_at"),
+    endedBy: uuid("ended_by").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  (t) => [index("session_live_event_idx").on(t.eventId)],
+);
+
+/** Raised hands of a live session, in raising order; `onStageAt` while a facilitator has them on stage. */
+export const sessionHands = pgTable(
+  "session_hands",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agendaSessions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    raisedAt: ts("raised_at").notNull(),
+    onStageAt: ts("on_stage_at"),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.userId] })],
+);
+
+/** Chat of a session's plenary (`tableId` null) or of one of its tables; deleted messages are kept. */
+export const chatMessages = pgTable(
+  "chat_messages",
+  {
+    id: uuid("id").primaryKey(),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agendaSessions.id, { onDelete: "cascade" }),
+    tableId: text("table_id"),
+    authorId: uuid("author_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    clientOpId: uuid("client_op_id").notNull(),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+    deletedAt: ts("deleted_at"),
+    deletedBy: uuid("deleted_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("chat_messages_op_key").on(t.authorId, t.clientOpId),
+    index("chat_messages_room_idx").on(t.sessionId, t.tableId, t.createdAt),
+  ],
+);
+
+// ---- 0006_breakouts (helper "tables") ----
+
+/** One use of a session's breakout tables: strategy, rounds, the running timer, close-all countdown. */
+export const breakoutRuns = pgTable(
+  "breakout_runs",
+  {
+    id: uuid("id").primaryKey(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agendaSessions.id, { onDelete: "cascade" }),
+    strategy: text("strategy", {
+      enum: ["random", "balanced", "manual", "topic", "registrations"],
+    }).notNull(),
+    state: text("state", { enum: ["open", "running", "closing", "closed"] })
+      .notNull()
+      .default("open"),
+    rounds: integer("rounds").notNull().default(1),
+    round: integer("round").notNull().default(1),
+    roundMs: integer("round_ms"),
+    endsAt: ts("ends_at"),
+    warnAt: ts("warn_at"),
+    closingAt: ts("closing_at"),
+    /** World-Café: the planned seating of every round, {round: {userId: tableId}}. */
+    plan: jsonb("plan").$type<Record<string, Record<string, string>>>(),
+    seed: integer("seed").notNull().default(0),
+    createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    closedAt: ts("closed_at"),
+  },
+  (t) => [
+    uniqueIndex("breakout_runs_active_key")
+      .on(t.sessionId)
+      .where(sql`state <> 'closed'`),
+    index("breakout_runs_timers_idx")
+      .on(t.state)
+      .where(sql`state IN ('running', 'closing')`),
+  ],
+);
+
+/** A session's breakout table: number, topic, seats, host, its own board, planned/open/closed. */
+export const breakoutTables = pgTable(
+  "breakout_tables",
+  {
+    id: uuid("id").primaryKey(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agendaSessions.id, { onDelete: "cascade" }),
+    runId: uuid("run_id").references(() => breakoutRuns.id, { onDelete: "set null" }),
+    number: integer("number").notNull(),
+    topic: text("topic").notNull().default(""),
+    seats: integer("seats"),
+    hostId: uuid("host_id").references(() => users.id, { onDelete: "set null" }),
+    boardId: uuid("board_id").references(() => boards.id, { onDelete: "set null" }),
+    status: text("status", { enum: ["planned", "open", "closed"] })
+      .notNull()
+      .default("planned"),
+    openedAt: ts("opened_at"),
+    closedAt: ts("closed_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("breakout_tables_session_number_key")
+      .on(t.sessionId, t.number)
+      .where(sql`status <> 'closed'`),
+    index("breakout_tables_run_idx").on(t.runId),
+  ],
+);
+
+/** Who sat at which table, from when to when, in which round (the open seat has no `untilAt`). */
+export const breakoutAssignments = pgTable(
+  "breakout_assignments",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => breakoutRuns.id, { onDelete: "cascade" }),
+    tableId: uuid("table_id")
+      .notNull()
+      .references(() => breakoutTables.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    round: integer("round").notNull().default(1),
+    sinceAt: ts("since_at").notNull(),
+    untilAt: ts("until_at"),
+    reason: text("reason").notNull(),
+    movedBy: uuid("moved_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    uniqueIndex("breakout_assignments_current_key")
+      .on(t.runId, t.userId)
+      .where(sql`until_at IS NULL`),
+    index("breakout_assignments_table_idx").on(t.tableId, t.sinceAt),
+  ],
+);
+
+/** An attendee's pick of a planned table before the session (the `registrations` strategy seats them there). */
+export const breakoutSignups = pgTable(
+  "breakout_signups",
+  {
+    sessionId: uuid("session_id")
+      .notNull()
+      .references(() => agendaSessions.id, { onDelete: "cascade" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tableId: uuid("table_id")
+      .notNull()
+      .references(() => breakoutTables.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sessionId, t.userId] }),
+    index("breakout_signups_table_idx").on(t.tableId, t.createdAt),
+  ],
+);
+
+/** A participant asking for a facilitator, from a table (or the plenary), until someone answers. */
+export const breakoutCalls = pgTable(
+  "breakout_calls",
+  {
+    id: uuid("id").primaryKey(),
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => breakoutRuns.id, { onDelete: "cascade" }),
+    tableId: uuid("table_id").references(() => breakoutTables.id, { onDelete: "set null" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    message: text("message"),
+    createdAt: createdAt(),
+    resolvedAt: ts("resolved_at"),
+    resolvedBy: uuid("resolved_by").references(() => users.id, { onDelete: "set null" }),
+  },
+  (t) => [
+    index("breakout_calls_run_idx")
+      .on(t.runId)
+      .where(sql`resolved_at IS NULL`),
+  ],
+);
+
+/** An idea a roll-up copied from a table's board to the plenary board: its origin, once per source idea. */
+export const breakoutRollups = pgTable(
+  "breakout_rollups",
+  {
+    runId: uuid("run_id")
+      .notNull()
+      .references(() => breakoutRuns.id, { onDelete: "cascade" }),
+    sourceIdeaId: uuid("source_idea_id").notNull(),
+    tableId: uuid("table_id")
+      .notNull()
+      .references(() => breakoutTables.id, { onDelete: "cascade" }),
+    plenaryBoardId: uuid("plenary_board_id")
+      .notNull()
+      .references(() => boards.id, { onDelete: "cascade" }),
+    plenaryIdeaId: uuid("plenary_idea_id").notNull(),
+    votes: integer("votes").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.sourceIdeaId] }),
+    index("breakout_rollups_board_idx").on(t.plenaryBoardId),
   ],
 );

@@ -23,6 +23,9 @@ export const ErrorCode = {
   inviteCodeInvalid: "invite_code_invalid",
   votesHidden: "votes_hidden",
   mediaNotConfigured: "media_not_configured",
+  tableFull: "table_full",
+  sessionNotLive: "session_not_live",
+  tableChatUnavailable: "table_chat_unavailable",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -51,6 +54,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   invite_code_invalid: 400,
   votes_hidden: 409,
   media_not_configured: 503,
+  table_full: 409,
+  session_not_live: 409,
+  table_chat_unavailable: 409,
 };
 
 /** One field-level problem inside a validation failure. */

@@ -13,3 +13,6 @@ export * from "./time.js";
 export * from "./registrations.js";
 export * from "./jobs.js";
 export * from "./media.js";
+export * from "./session.js";
+export * from "./breakouts.js";
+export * from "./library.js";

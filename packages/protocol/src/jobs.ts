@@ -8,6 +8,8 @@ export const JobName = {
   reminder: "registration-reminder",
   teamInvite: "team-invite",
   boardTimer: "board-timer",
+  breakoutTimer: "breakout-timer",
+  libraryDigest: "library-digest",
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 

@@ -9,6 +9,8 @@ export const SessionIdParams = z.strictObject({ sessionId: z.uuid() });
 export const MediaTokenBody = z.strictObject({
   /** A facilitator listening in without appearing in the participant list. */
   hidden: z.boolean().optional(),
+  /** A breakout table's room instead of the plenary: only one's own table, unless a facilitator. */
+  tableId: z.uuid().optional(),
 });
 export type MediaTokenBody = z.infer<typeof MediaTokenBody>;
 

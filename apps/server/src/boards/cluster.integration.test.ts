@@ -40,7 +40,7 @@ describe("a board on two nodes (PostgreSQL + Redis)", () => {
       .open();
     // Each node has its own connection pool, as separate processes would.
     secondPool = await createDb({ url: database.url!, poolSize: 10 });
-    const options = { env: { REDIS_URL }, overrides: { jobsPrefix: `convivio-test-${randomUUID()}` } };
+    const options = { env: { REDIS_URL }, overrides: { redisPrefix: `convivio-test-${randomUUID()}` } };
     nodes = [
       await startTestServer({ ...options, database }),
       await startTestServer({ ...options, database: secondPool }),

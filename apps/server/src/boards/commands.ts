@@ -3,7 +3,7 @@
 // the fan-out and the timers, and only then answer. Nothing is broadcast from here.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
-import type { BoardState, Command, TimerExpiredCommand } from "@convivio/board";
+import type { BoardEvent, BoardState, Command, TimerExpiredCommand } from "@convivio/board";
 import {
   ErrorCode,
   type BoardAck,
@@ -15,8 +15,13 @@ import {
 import type { Clock } from "../auth/clock.js";
 import type { BoardStore, CommandItem, LoadedBoard } from "./store.js";
 
-/** Told about every committed change, after the commit and before the ack. */
-export type CommitListener = (boardId: BoardId, after: LoadedBoard, before: BoardState) => void;
+/** Told about every committed change (with its events, in order), after the commit and before the ack. */
+export type CommitListener = (
+  boardId: BoardId,
+  after: LoadedBoard,
+  before: BoardState,
+  events: readonly BoardEvent[],
+) => void;
 
 /** Commands waiting for one board in this process before new ones are refused as `rate_limited`. */
 export const MAX_QUEUED_PER_BOARD = 500;
@@ -113,7 +118,7 @@ export class BoardCommands {
       const items = batch.map(({ item }) => ({ ...item, ctx: { ...item.ctx, now } }));
       try {
         const outcome = await this.deps.store.execute(boardId, items);
-        if (outcome.committed) this.tell(boardId, outcome.committed.after, outcome.committed.before);
+        if (outcome.committed) this.tell(boardId, outcome.committed);
         batch.forEach((queued, index) => queued.resolve(outcome.acks[index]!));
       } catch (err) {
         // Nothing of the batch is committed: every command in it fails, and may be retried.
@@ -122,10 +127,13 @@ export class BoardCommands {
     }
   }
 
-  private tell(boardId: BoardId, after: LoadedBoard, before: BoardState): void {
+  private tell(
+    boardId: BoardId,
+    { after, before, events }: { after: LoadedBoard; before: BoardState; events: readonly BoardEvent[] },
+  ): void {
     for (const listener of this.listeners) {
       try {
-        listener(boardId, after, before);
+        listener(boardId, after, before, events);
       } catch (err) {
         // The change is committed; a listener's failure must not turn it into a failed ack.
         this.deps.logger.error({ err, boardId }, "board commit listener failed");

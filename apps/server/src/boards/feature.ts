@@ -9,7 +9,7 @@ import type { Jobs } from "../jobs/jobs.js";
 import type { LiveServer } from "../live/socket.js";
 import { CatchUp } from "./catchUp.js";
 import { BoardCommands } from "./commands.js";
-import { BoardHub } from "./hub.js";
+import { BoardHub, type BroadcastMode } from "./hub.js";
 import { TokenBuckets, type TokenBucketOptions } from "./rateLimiter.js";
 import { boardRoutes } from "./routes.js";
 import { attachBoardSockets } from "./sockets.js";
@@ -25,6 +25,8 @@ export interface BoardFeatureDeps {
   clock: Clock;
   logger: Logger;
   rateLimit?: TokenBucketOptions;
+  /** How patches go out: "tick" (default) or "per-op", the load benchmark's naive reference. */
+  broadcast?: BroadcastMode;
   /** Records each answered live command (the Prometheus metrics). */
   observe?: (event: string, seconds: number, code?: string) => void;
 }
@@ -61,8 +63,15 @@ export function createBoardFeature(deps: BoardFeatureDeps): BoardFeature {
     timers,
     hub: undefined,
     attach(io, { clustered }) {
-      const hub = new BoardHub({ io, store, catchUp: new CatchUp(store), logger, clustered });
-      commands.onCommitted((boardId, after) => hub.committed(boardId, after));
+      const hub = new BoardHub({
+        io,
+        store,
+        catchUp: new CatchUp(store),
+        logger,
+        clustered,
+        ...(deps.broadcast ? { broadcast: deps.broadcast } : {}),
+      });
+      commands.onCommitted((boardId, after, before, events) => hub.committed(boardId, after, before, events));
       attachBoardSockets(io, {
         db,
         hub,

@@ -17,10 +17,22 @@
 // - Presence: a node gossips the participant ids it has on a board (on change, plus a heartbeat
 //   every 5 s that expires after 15 s, so the people of a dead node fade out) and counts the
 //   union; clients get `board:presence` at most twice a second, when the count changed.
+// - `BOARD_BROADCAST=per-op` swaps the tick for the naive design, one patch per committed op sent
+//   the moment it commits (one node only). It exists as the reference the load benchmark
+//   (tests/load) measures the tick against; never use it in production.
 import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Socket } from "socket.io";
-import { audienceView, diffViews, jsonEqual, personalize, selfView } from "@convivio/board";
+import {
+  applyEvent,
+  audienceView,
+  diffViews,
+  jsonEqual,
+  personalize,
+  selfView,
+  type BoardEvent,
+  type BoardState,
+} from "@convivio/board";
 import {
   ErrorCode,
   type BoardAck,
@@ -54,6 +66,9 @@ export const PRESENCE_HEARTBEAT_MS = 5_000;
 const PRESENCE_TTL_MS = 3 * PRESENCE_HEARTBEAT_MS;
 const ROLES: readonly BoardRole[] = ["facilitator", "participant"];
 
+/** Coalesced on the tick (the design), or one patch per committed op (the benchmark's naive reference). */
+export type BroadcastMode = "tick" | "per-op";
+
 interface Member {
   participantId: ParticipantId;
   role: BoardRole;
@@ -71,6 +86,13 @@ interface LocalBoard {
   sentAudience: Partial<Record<BoardRole, BoardView>>;
   /** Last self sent, by `selfKey`. */
   sentSelf: Map<string, BoardSelf>;
+  /**
+   * Whose own part may have changed since the last flush: the participants of the events committed
+   * here up to `eventsThrough`, or "all" (an event that touches everyone's part, or a state this
+   * node did not see committed). A flush recomputes only their selves.
+   */
+  selfDirty: Set<string> | "all";
+  eventsThrough: number;
   /** The count may have changed (people here or elsewhere came or went). */
   presenceChanged: boolean;
   /** The people here changed since the last gossip. */
@@ -78,6 +100,21 @@ interface LocalBoard {
   presenceSent: number | null;
   presenceSentAt: number;
   gossipedAt: number;
+}
+
+/**
+ * The one participant whose own part (`selfView`) an event can change, or undefined when it may
+ * change anyone's (budgets, visible ideas, own ideas and comments...).
+ */
+function ownPartOf(event: BoardEvent): string | undefined {
+  switch (event.type) {
+    case "voteCast":
+    case "voteRetracted":
+    case "reactionSet":
+      return event.participantId;
+    default:
+      return undefined;
+  }
 }
 
 export const audienceRoom = (boardId: string, role: BoardRole) => `board:${boardId}:${role}`;
@@ -101,6 +138,8 @@ export interface BoardHubDeps {
   clustered: boolean;
   tickMs?: number;
   now?: () => number;
+  /** Default "tick"; "per-op" only for the load benchmark's reference (see the header). */
+  broadcast?: BroadcastMode;
 }
 
 export class BoardHub {
@@ -150,10 +189,48 @@ export class BoardHub {
   }
 
   /** A change committed on this node (the store's cache already holds it). */
-  committed(boardId: BoardId, after: LoadedBoard): void {
+  committed(
+    boardId: BoardId,
+    after: LoadedBoard,
+    before?: BoardState,
+    events: readonly BoardEvent[] = [],
+  ): void {
     if (this.deps.clustered) this.nudges.set(boardId, Math.max(this.nudges.get(boardId) ?? 0, after.version));
     const local = this.locals.get(boardId);
-    if (local) local.knownVersion = Math.max(local.knownVersion, after.version);
+    if (!local) return;
+    local.knownVersion = Math.max(local.knownVersion, after.version);
+    if (after.version > local.eventsThrough) {
+      const contiguous = after.version - events.length === local.eventsThrough;
+      for (const event of contiguous ? events : []) {
+        if (local.selfDirty === "all") break;
+        const only = ownPartOf(event);
+        if (only === undefined) local.selfDirty = "all";
+        else local.selfDirty.add(only);
+      }
+      if (!contiguous) local.selfDirty = "all";
+      local.eventsThrough = after.version;
+    }
+    if (this.perOp && before && events.length > 0) this.flushEach(local, after, before, events);
+  }
+
+  private get perOp(): boolean {
+    return this.deps.broadcast === "per-op";
+  }
+
+  /** The naive design: every committed event goes out at once, as its own patch and self updates. */
+  private flushEach(
+    local: LocalBoard,
+    after: LoadedBoard,
+    before: BoardState,
+    events: readonly BoardEvent[],
+  ): void {
+    let state = before;
+    let version = after.version - events.length;
+    events.forEach((event, index) => {
+      state = applyEvent(state, event);
+      version++;
+      this.flush(local, index === events.length - 1 ? after : { state, version });
+    });
   }
 
   isOn(socket: LiveSocket, boardId: string): boolean {
@@ -246,7 +323,8 @@ export class BoardHub {
         );
       }
       await this.loadStale();
-      for (const local of this.locals.values()) this.flush(local);
+      // Per-op sends on commit; a tick flush could merge ops committed since (one node only).
+      if (!this.perOp) for (const local of this.locals.values()) this.flush(local);
       this.presence(now);
     } catch (err) {
       this.deps.logger.warn({ err }, "board tick failed");
@@ -266,6 +344,8 @@ export class BoardHub {
         sentVersion: -1,
         sentAudience: {},
         sentSelf: new Map(),
+        selfDirty: "all",
+        eventsThrough: -1,
         presenceChanged: true,
         gossipPending: true,
         presenceSent: null,
@@ -312,9 +392,12 @@ export class BoardHub {
     });
   }
 
-  /** Sends this node's sockets what changed since it last sent them anything. Synchronous. */
-  private flush(local: LocalBoard): void {
-    const latest = newest(local.latest, this.deps.store.cached(local.id));
+  /**
+   * Sends this node's sockets what changed since it last sent them anything (up to `at`, default
+   * the newest state known). Synchronous.
+   */
+  private flush(local: LocalBoard, at?: LoadedBoard): void {
+    const latest = at ?? newest(local.latest, this.deps.store.cached(local.id));
     if (!latest || latest.version <= local.sentVersion) return;
     local.latest = latest;
     const { state } = latest;
@@ -327,8 +410,15 @@ export class BoardHub {
       if (patch) io.local.to(audienceRoom(local.id, role)).emit("board:patch", patch);
       local.sentAudience[role] = next;
     }
+    // Selves only of those whose part may have changed, unless this state holds changes not seen
+    // committed here (or per op, where flushes go event by event).
+    const dirty =
+      this.perOp || local.selfDirty === "all" || latest.version > local.eventsThrough
+        ? undefined
+        : local.selfDirty;
     const done = new Set<string>();
     for (const member of local.members.values()) {
+      if (dirty && !dirty.has(member.participantId)) continue;
       const key = selfKey(member);
       if (done.has(key)) continue;
       done.add(key);
@@ -340,6 +430,8 @@ export class BoardHub {
         .emit("board:self", { boardId: local.id, seq: state.seq, self });
     }
     local.sentVersion = latest.version;
+    local.selfDirty = new Set();
+    local.eventsThrough = Math.max(local.eventsThrough, latest.version);
   }
 
   private participantsHere(local: LocalBoard): string[] {

@@ -263,6 +263,30 @@ describe("the live flow", () => {
       expect(n).toBe(facilitator.view!.tallies![ideaId as IdeaId]);
     expect(facilitator.view!.tallies).toEqual(Object.fromEntries(ideas.map((id) => [id, 6])));
   });
+
+  it("sends a vote's self update to the voter's tabs alone, and another's merge to every voter it touches", async () => {
+    const w = await world(3, { voteBudget: 2, maxVotesPerIdea: 2 });
+    const facilitator = await joined(w, w.facilitator);
+    const people = await Promise.all(w.participants.map((p) => joined(w, p)));
+    const secondTab = await joined(w, w.participants[0]!);
+    const all = [facilitator, ...people, secondTab];
+    const [first, second] = await ideasInVote(w, facilitator, ["First", "Second"]);
+    await converged(w, all);
+    const selvesBefore = all.map((client) => client.selves.length);
+
+    expect(await people[0]!.send({ type: "castVote", ideaId: first! })).toMatchObject({ ok: true });
+    expect(await people[1]!.send({ type: "castVote", ideaId: first! })).toMatchObject({ ok: true });
+    await converged(w, all);
+    // The voters' tabs got their new part; nobody else got a self update.
+    expect(all.map((client, i) => client.selves.length - selvesBefore[i]!)).toEqual([0, 1, 1, 0, 1]);
+
+    // The facilitator's merge moves both voters' votes: their own parts change, not the merger's.
+    const merged = await facilitator.send({ type: "mergeIdeas", sourceId: first!, targetId: second! });
+    expect(merged).toMatchObject({ ok: true });
+    await converged(w, all);
+    expect(people[1]!.view!.self!.votes).not.toHaveProperty(first!);
+    expect(secondTab.view!.self!).toEqual(people[0]!.view!.self!);
+  });
 });
 
 describe("hidden votes and anonymity, checked on the raw frames", () => {

@@ -42,6 +42,13 @@ export interface LoadedBoard {
 
 /** A new snapshot is written after this many events; loads replay the events after the last one. */
 export const SNAPSHOT_EVERY_EVENTS = 50;
+/**
+ * The snapshot is rewritten whole, and a board with thousands of voters is a megabyte or more of
+ * JSON: such a board waits for more events between snapshots, about one per this many bytes of its
+ * last snapshot (a 1 MB board: every ~500 events), so its write cost per vote stays bounded while
+ * a load still replays at most a few hundred events. (Found by the load benchmark, tests/load.)
+ */
+export const SNAPSHOT_BYTES_PER_EVENT = 2_048;
 const CACHE_MAX_BOARDS = 1_000;
 /** Beyond this many new events, a cached state is dropped for the stored snapshot. */
 const CACHE_CATCH_UP_MAX_EVENTS = 500;
@@ -61,8 +68,8 @@ export interface CommandItem {
 export interface BatchOutcome {
   /** One per command, in order. */
   acks: BoardAck[];
-  /** Set when the batch changed the board (its events are committed). */
-  committed?: { before: BoardState; after: LoadedBoard };
+  /** Set when the batch changed the board (its events are committed, in order). */
+  committed?: { before: BoardState; after: LoadedBoard; events: readonly BoardEvent[] };
 }
 
 const opKey = (op: { participantId: string; clientOpId: string }) => `${op.participantId} ${op.clientOpId}`;
@@ -74,6 +81,8 @@ export interface NewBoard {
   id: BoardId;
   eventId: string;
   sessionId: string | null;
+  /** The breakout table the board belongs to, if any. */
+  tableId?: string | null;
   title: string;
   settings: BoardSettings;
   createdBy: string | null;
@@ -91,6 +100,8 @@ export function newest(a: LoadedBoard | undefined, b: LoadedBoard | undefined): 
 
 export class BoardStore {
   private readonly cache = new Map<string, LoadedBoard>();
+  /** Size of the last snapshot this process wrote, per board (a hint for the next one). */
+  private readonly snapshotBytes = new Map<string, number>();
 
   constructor(
     private readonly db: Db,
@@ -116,14 +127,16 @@ export class BoardStore {
     return loaded;
   }
 
-  async create(board: NewBoard): Promise<typeof boards.$inferSelect> {
+  /** Creates a board; inside a caller's transaction when `executor` is one (its row is new, so caching it early is safe). */
+  async create(board: NewBoard, executor: Executor = this.db): Promise<typeof boards.$inferSelect> {
     const state = createBoard(board.settings, { id: board.id, now: board.now });
-    const [row] = await this.db
+    const [row] = await executor
       .insert(boards)
       .values({
         id: board.id,
         eventId: board.eventId,
         sessionId: board.sessionId,
+        tableId: board.tableId ?? null,
         title: board.title,
         settings: state.settings as unknown as Record<string, unknown>,
         state: state as unknown as Record<string, unknown>,
@@ -241,7 +254,7 @@ export class BoardStore {
       let committed: BatchOutcome["committed"];
       if (events.length > 0) {
         const after = await this.append(tx, before, row.stateVersion, events);
-        committed = { before: before.state, after };
+        committed = { before: before.state, after, events };
       }
       if (newOps.length > 0) await tx.insert(boardOps).values(newOps);
       return { acks, ...(committed ? { committed } : {}) };
@@ -306,7 +319,12 @@ export class BoardStore {
     });
     await tx.insert(boardEvents).values(rows);
     const version = before.version + events.length;
-    const snapshot = version - stateVersion >= SNAPSHOT_EVERY_EVENTS;
+    const lastBytes = this.snapshotBytes.get(boardId) ?? 0;
+    const snapshot =
+      version - stateVersion >=
+      Math.max(SNAPSHOT_EVERY_EVENTS, Math.ceil(lastBytes / SNAPSHOT_BYTES_PER_EVENT));
+    // Serialized once here, so its size is known without a second pass.
+    const stateJson = snapshot ? JSON.stringify(state) : undefined;
     await tx
       .update(boards)
       .set({
@@ -315,9 +333,13 @@ export class BoardStore {
         phase: state.phase,
         deadlineAt: state.deadlineAt === null ? null : new Date(state.deadlineAt),
         updatedAt: sql`now()`,
-        ...(snapshot ? { state: state as unknown as Record<string, unknown>, stateVersion: version } : {}),
+        ...(stateJson === undefined ? {} : { state: sql`${stateJson}::jsonb`, stateVersion: version }),
       })
       .where(eq(boards.id, boardId));
+    if (stateJson !== undefined) {
+      if (this.snapshotBytes.size >= CACHE_MAX_BOARDS) this.snapshotBytes.clear();
+      this.snapshotBytes.set(boardId, stateJson.length);
+    }
     return { state, version };
   }
 

@@ -27,6 +27,9 @@ const TITLES: Record<ErrorCode, string> = {
   invite_code_invalid: "This invite code is not valid",
   votes_hidden: "Votes are hidden until the reveal",
   media_not_configured: "Video is not configured on this server",
+  table_full: "This table has no free seat",
+  session_not_live: "This session is not live",
+  table_chat_unavailable: "Table chat is not available on this server",
 };
 
 /** An expected failure at the HTTP edge; the error middleware turns it into problem+json. */

@@ -1,3 +1,4 @@
+import { settleWithin } from "../ops/settleWithin.js";
 import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
@@ -202,14 +203,4 @@ export function createBullmqJobs({
       return stopping;
     },
   };
-}
-
-/** Waits for `promise` to settle, or `ms`, whichever comes first. */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([promise.then(() => undefined), timeout]);
-  clearTimeout(timer);
 }

@@ -8,8 +8,12 @@ import {
   PROTOCOL_VERSION,
   type BoardClientToServer,
   type BoardServerToClient,
+  type LibraryServerToClient,
   type LiveClientToServer,
   type LiveServerToClient,
+  type SessionClientToServer,
+  type SessionRole,
+  type SessionServerToClient,
 } from "@convivio/protocol";
 import type { AuthService } from "../auth/service.js";
 import { sessionTokenFrom } from "../auth/cookies.js";
@@ -20,14 +24,16 @@ export interface LiveDeps {
   auth: AuthService;
   logger: Logger;
   metrics: Metrics;
-  /** Publisher and subscriber connections for the Redis adapter (cluster mode). */
-  redis?: { pub: Redis; sub: Redis };
+  /** Publisher and subscriber for the Redis adapter (cluster mode); `key` prefixes its channels. */
+  redis?: { pub: Redis; sub: Redis; key?: string };
   /** Origins allowed to open a socket besides the request's own host. */
   allowedOrigins: string[];
 }
 
 export interface SocketData {
   actor: Actor;
+  /** Live sessions this socket joined, with the role it joined as (read across nodes by presence). */
+  sessions?: Record<string, SessionRole>;
 }
 
 /**
@@ -42,8 +48,8 @@ export interface NodeToNode {
 }
 
 export type LiveServer = Server<
-  LiveClientToServer & BoardClientToServer,
-  LiveServerToClient & BoardServerToClient,
+  LiveClientToServer & BoardClientToServer & SessionClientToServer,
+  LiveServerToClient & BoardServerToClient & SessionServerToClient & LibraryServerToClient,
   NodeToNode,
   SocketData
 >;
@@ -81,7 +87,10 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps): LiveSe
     maxHttpBufferSize: 64 * 1024,
     allowRequest: (req, callback) => callback(null, isSameOrigin(req, deps.allowedOrigins)),
   });
-  if (deps.redis) io.adapter(createAdapter(deps.redis.pub, deps.redis.sub));
+  if (deps.redis) {
+    const { pub, sub, key } = deps.redis;
+    io.adapter(createAdapter(pub, sub, key ? { key: `${key}:socket.io` } : {}));
+  }
 
   io.use(async (socket, next) => {
     const auth = socket.handshake.auth as { protocolVersion?: unknown } | undefined;

@@ -98,6 +98,9 @@ describe("video with a LiveKit stand-in (Twirp room API and signed webhooks)", (
       [attendee.id, "attendee"],
       [facilitator.id, "facilitator"],
     ]);
+    // Attendees get a plenary token only while the session is live.
+    expect((await attendee.client.post(`/api/sessions/${sessionId}/media-token`, {})).status).toBe(409);
+    expect((await organizer.client.post(`/api/sessions/${sessionId}/start`)).status).toBe(200);
   });
   afterAll(async () => {
     await server.close();

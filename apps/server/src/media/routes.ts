@@ -1,7 +1,14 @@
 import express, { type RequestHandler, type Router } from "express";
 import { WebhookReceiver } from "livekit-server-sdk";
 import { agendaSessions, eq, events, type Db } from "@convivio/db";
-import { ErrorCode, LiveKitWebhookEvent, Permission } from "@convivio/protocol";
+import {
+  ErrorCode,
+  LiveKitWebhookEvent,
+  Permission,
+  rolesAllow,
+  type MediaTokenResponse,
+  type User,
+} from "@convivio/protocol";
 import type { Logger } from "pino";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError, issuesOf } from "../http/problem.js";
@@ -11,6 +18,8 @@ import { mintMediaToken, type LiveKitConfig } from "./tokens.js";
 import type { RoomControl } from "./rooms.js";
 import { plenaryRoom } from "./roomNames.js";
 import { attendanceCsv, recordWebhookEvent, sessionAttendance } from "./attendance.js";
+import { liveStateOf } from "../session/lifecycle.js";
+import { isOnStage } from "../session/hands.js";
 
 export interface MediaDeps {
   db: Db;
@@ -18,6 +27,13 @@ export interface MediaDeps {
   logger: Logger;
   /** Null when LIVEKIT_* are unset: everything but video works. */
   liveKit: { config: LiveKitConfig; rooms: RoomControl } | null;
+  /** A breakout table's room (the breakouts decide who may be there); without it `tableId` is refused. */
+  tableToken?: (
+    user: User,
+    sessionId: string,
+    tableId: string,
+    hidden: boolean,
+  ) => Promise<MediaTokenResponse>;
 }
 
 async function sessionWithEvent(db: Db, sessionId: string) {
@@ -31,7 +47,7 @@ async function sessionWithEvent(db: Db, sessionId: string) {
 }
 
 /** Media status, room tokens and attendance reports. */
-export function mediaRoutes({ db, clock, liveKit }: MediaDeps): Router {
+export function mediaRoutes({ db, clock, liveKit, tableToken }: MediaDeps): Router {
   return bindRoutes({
     getMediaStatus: () => ({
       status: 200,
@@ -41,11 +57,22 @@ export function mediaRoutes({ db, clock, liveKit }: MediaDeps): Router {
       const { event } = await sessionWithEvent(db, params.sessionId);
       const roles = await authorizeEvent(db, actor, event, Permission.joinSession);
       if (!liveKit) throw new HttpError(ErrorCode.mediaNotConfigured);
+      // Only its team may be in a session's room before it starts or after it ends.
+      const leads = rolesAllow(roles, Permission.facilitateSession);
+      if (!leads && (await liveStateOf(db, params.sessionId)).status !== "live") {
+        throw new HttpError(ErrorCode.sessionNotLive);
+      }
+      if (body.tableId !== undefined) {
+        if (!tableToken) throw new HttpError(ErrorCode.notFound);
+        const token = await tableToken(actor.user, params.sessionId, body.tableId, body.hidden === true);
+        return { status: 200, body: token };
+      }
       const room = plenaryRoom(params.sessionId);
+      const onStage = !leads && (await isOnStage(db, params.sessionId, actor.user.id));
       const minted = await mintMediaToken(
         liveKit.config,
         { id: actor.user.id, name: actor.user.name },
-        { room, roomKind: "plenary", roles, ...(body.hidden ? { hidden: true } : {}) },
+        { room, roomKind: "plenary", roles, onStage, ...(body.hidden ? { hidden: true } : {}) },
         clock.now(),
       );
       if (!minted) throw new HttpError(ErrorCode.forbidden);

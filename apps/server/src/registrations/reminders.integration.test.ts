@@ -140,7 +140,7 @@ describe("reminders with BullMQ: two servers, one Redis, one PostgreSQL", () => 
     const server = await startTestServer({
       database: pool,
       env: { REDIS_URL, AUTH_RATE_LIMIT: "1000" },
-      overrides: { mailer: recordingMailer(sent), jobsPrefix: prefix },
+      overrides: { mailer: recordingMailer(sent), redisPrefix: prefix },
     });
     servers.push(server);
     return server;

@@ -1,5 +1,6 @@
 // Starts a real server (HTTP + socket.io) on a free port for integration tests, with a movable
 // clock and a throwaway database, and gives a small cookie-keeping HTTP client.
+import { randomUUID } from "node:crypto";
 import { pino } from "pino";
 import type { Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
@@ -45,6 +46,9 @@ export async function startTestServer(
     database,
     clock,
     logger: pino({ level: "silent" }),
+    // Test files share one Redis: each server keeps its jobs and fan-out to itself unless the test
+    // gives its nodes one prefix to share.
+    redisPrefix: `convivio-test-${randomUUID()}`,
     ...options.overrides,
   });
   return {

@@ -99,6 +99,41 @@ export function BoardPage() {
   );
 }
 
+/**
+ * The live board without its page: for a session page (or a table) that shows the board beside
+ * video and chat. Loads the board's first picture, then stays live like the board page.
+ */
+export function EmbeddedBoard({ boardId, slug }: { boardId: string; slug: string }) {
+  const { t } = useTranslation();
+  const board = useQuery({
+    queryKey: ["board", boardId],
+    queryFn: ({ signal }) => call("getBoard", { params: { boardId }, signal }),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+  if (board.error) {
+    return (
+      <Alert tone="error" title={t("board.page.loadError")}>
+        <Button variant="secondary" className="btn-small" onClick={() => void board.refetch()}>
+          {t("board.connection.reload")}
+        </Button>
+      </Alert>
+    );
+  }
+  if (!board.data) return <PageLoading />;
+  return (
+    <LiveBoard
+      key={board.data.board.id}
+      summary={board.data.board}
+      role={board.data.role}
+      initialView={board.data.view}
+      event={undefined}
+      slug={slug}
+      embedded
+    />
+  );
+}
+
 interface Notice {
   id: number;
   message: Message;
@@ -113,12 +148,15 @@ function LiveBoard({
   initialView,
   event,
   slug,
+  embedded = false,
 }: {
   summary: BoardSummary;
   role: BoardRole;
   initialView: BoardView;
   event: EventDetail | undefined;
   slug: string;
+  /** Inside another page: a compact heading instead of the page header. */
+  embedded?: boolean;
 }) {
   const { t } = useTranslation();
   const { client, state } = useBoardClient(summary.id);
@@ -179,24 +217,33 @@ function LiveBoard({
 
   return (
     <BoardContext.Provider value={context}>
-      <div className="board-page">
-        <header className="board-top">
-          <div className="board-wide">
-            <p className="back-link">
-              <Link to={`/e/${slug}`}>← {event?.title ?? t("board.page.backToEvent")}</Link>
-            </p>
-            <div className="board-title-row">
-              <div className="board-heading">
-                <h1>{summary.title}</h1>
-                {session ? <p className="board-session">{session.title}</p> : null}
-              </div>
-              <div className="board-status">
-                <PresenceCount count={state.presence} />
-                <ConnectionBadge status={live.status} pending={state.pending} />
+      <div className={embedded ? "board-page board-embedded" : "board-page"}>
+        {embedded ? (
+          <div className="board-wide board-embedded-top">
+            <h2>
+              <Link to={`/e/${slug}/boards/${summary.id}`}>{summary.title}</Link>
+            </h2>
+            <PresenceCount count={state.presence} />
+          </div>
+        ) : (
+          <header className="board-top">
+            <div className="board-wide">
+              <p className="back-link">
+                <Link to={`/e/${slug}`}>← {event?.title ?? t("board.page.backToEvent")}</Link>
+              </p>
+              <div className="board-title-row">
+                <div className="board-heading">
+                  <h1>{summary.title}</h1>
+                  {session ? <p className="board-session">{session.title}</p> : null}
+                </div>
+                <div className="board-status">
+                  <PresenceCount count={state.presence} />
+                  <ConnectionBadge status={live.status} pending={state.pending} />
+                </div>
               </div>
             </div>
-          </div>
-        </header>
+          </header>
+        )}
 
         {live.problem || state.joinError ? (
           <div className="board-wide board-alerts">

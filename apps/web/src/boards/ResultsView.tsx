@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { routes, type ColumnId } from "@convivio/protocol";
 import { buildPath } from "../api/client";
+import { PublishToLibrary } from "../library/PublishToLibrary";
 import { useBoard } from "./context";
 import { rankedIdeas } from "./model";
 
@@ -14,7 +15,7 @@ const EXPORTS = [
 /** The ranking as a bar chart (plain CSS), overall or per column, with the downloads. */
 export function ResultsView() {
   const { t } = useTranslation();
-  const { view } = useBoard();
+  const { view, role } = useBoard();
   const [scope, setScope] = useState<ColumnId | "overall">("overall");
   const headingId = useId();
   const columns = view.meta.settings.columns;
@@ -57,6 +58,7 @@ export function ResultsView() {
               {label}
             </a>
           ))}
+          {role === "facilitator" ? <PublishToLibrary boardId={view.boardId} /> : null}
         </div>
       </div>
 

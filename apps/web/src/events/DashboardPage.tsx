@@ -105,6 +105,10 @@ function EventCard({ event, timeZone }: { event: EventSummary; timeZone: string 
         <span className="visually-hidden">{t("dashboard.rolesLabel")}: </span>
         <RoleList roles={event.roles} />
       </div>
+      <Link to={`/e/${event.slug}/live`} className="event-card-live">
+        {t("session.link.lobby")}
+        <span className="visually-hidden">: {event.title}</span>
+      </Link>
       {/* A visual cue only: the title's link already covers the card and names it. */}
       <p className="event-card-more" aria-hidden="true">
         {isOrganizer ? t("registrations.manageShell.manageEvent") : t("dashboard.openEvent")} →

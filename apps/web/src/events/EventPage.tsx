@@ -152,6 +152,18 @@ function EventView({ event }: { event: EventDetail }) {
 
         <EventBoards event={event} />
 
+        {event.sessions.length > 0 ? (
+          <section className="card callout live-callout" aria-labelledby="live-callout-title">
+            <div>
+              <h2 id="live-callout-title">{t("session.link.lobby")}</h2>
+              <p>{t("session.link.lobbyHint")}</p>
+            </div>
+            <Link to={`/e/${event.slug}/live`} className="btn btn-primary">
+              {t("session.link.lobby")} →
+            </Link>
+          </section>
+        ) : null}
+
         <section className="programme" aria-labelledby="programme-title">
           <h2 id="programme-title">{t("event.programmeTitle")}</h2>
           {days.length === 0 ? (

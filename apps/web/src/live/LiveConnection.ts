@@ -14,13 +14,27 @@ import {
   type BoardServerToClient,
   type LiveClientToServer,
   type LiveServerToClient,
+  type SessionClientToServer,
+  type SessionServerToClient,
 } from "@convivio/protocol";
 import { BoardClient, type BoardClientOptions, type BoardPort } from "./BoardClient";
 
 export type LiveClientSocket = Socket<
-  LiveServerToClient & BoardServerToClient,
-  LiveClientToServer & BoardClientToServer
+  LiveServerToClient & BoardServerToClient & SessionServerToClient,
+  LiveClientToServer & BoardClientToServer & SessionClientToServer
 >;
+
+/**
+ * Another feature on the page's connection (a live session, say): it keeps the socket open while
+ * attached, binds its own listeners to the socket, and rejoins its rooms on every connect.
+ */
+export interface LiveChannel {
+  /** Adds the channel's listeners to the socket; returns their removal. */
+  bind(socket: LiveClientSocket): () => void;
+  /** The socket (re)connected: join again. */
+  handleConnect(socket: LiveClientSocket): void;
+  handleDisconnect(): void;
+}
 
 export type ConnectionStatus = "connecting" | "connected" | "reconnecting" | "offline";
 /** A refusal that retrying will not fix: the person must sign in again, or reload the page. */
@@ -70,6 +84,8 @@ function problemOf(error: unknown): ConnectionProblem | null | "retry" {
 export class LiveConnection {
   private socket: LiveClientSocket | null = null;
   private readonly boards = new Map<string, OpenBoard>();
+  /** Attached channels, with the removal of their listeners on the current socket. */
+  private readonly channels = new Map<LiveChannel, (() => void) | undefined>();
   private readonly listeners = new Set<() => void>();
   private state: LiveState = { status: "connecting", problem: null, clockOffsetMs: 0 };
   private everConnected = false;
@@ -136,7 +152,7 @@ export class LiveConnection {
       open.unsubscribe = undefined;
       open.client.close();
       this.boards.delete(boardId);
-      if (this.boards.size === 0) this.scheduleIdleClose();
+      if (this.boards.size === 0 && this.channels.size === 0) this.scheduleIdleClose();
     };
     open.closeTimer = setTimeout(() => {
       open.closeTimer = undefined;
@@ -158,6 +174,27 @@ export class LiveConnection {
       this.boards.set(boardId, open);
     }
     return open;
+  }
+
+  /** Attaches a channel: connects if needed; it is told of every connect until detached. */
+  attach(channel: LiveChannel): () => void {
+    clearTimeout(this.idleTimer);
+    if (this.channels.has(channel)) return () => this.detach(channel);
+    this.channels.set(channel, undefined);
+    this.ensureSocket();
+    const socket = this.socket;
+    if (socket) {
+      this.channels.set(channel, channel.bind(socket));
+      if (socket.connected) channel.handleConnect(socket);
+    }
+    return () => this.detach(channel);
+  }
+
+  private detach(channel: LiveChannel): void {
+    if (!this.channels.has(channel)) return;
+    this.channels.get(channel)?.();
+    this.channels.delete(channel);
+    if (this.boards.size === 0 && this.channels.size === 0) this.scheduleIdleClose();
   }
 
   /** The browser came back online: reconnect now rather than at the end of a back-off. */
@@ -202,6 +239,8 @@ export class LiveConnection {
       open.client.close();
     }
     this.boards.clear();
+    for (const unbind of this.channels.values()) unbind?.();
+    this.channels.clear();
     this.socket?.disconnect();
     this.socket = null;
   }
@@ -227,6 +266,7 @@ export class LiveConnection {
     socket.on("board:presence", (presence) =>
       this.boards.get(presence?.boardId)?.client.handlePresence(presence),
     );
+    for (const channel of this.channels.keys()) this.channels.set(channel, channel.bind(socket));
     socket.connect();
     this.emitState();
   }
@@ -240,10 +280,12 @@ export class LiveConnection {
     this.update({ problem: null });
     this.measureClock(socket);
     for (const open of this.boards.values()) if (open.started) open.client.handleConnect();
+    for (const channel of this.channels.keys()) channel.handleConnect(socket);
   }
 
   private onDisconnect(reason: string): void {
     for (const open of this.boards.values()) open.client.handleDisconnect();
+    for (const channel of this.channels.keys()) channel.handleDisconnect();
     // The server closed the socket (a draining node, or it cut us off): socket.io will not
     // reconnect by itself after that, so we do, after the delay the server asked for.
     if (reason === "io server disconnect" && this.socket) {
@@ -281,7 +323,7 @@ export class LiveConnection {
   private scheduleIdleClose(): void {
     clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
-      if (this.boards.size > 0) return;
+      if (this.boards.size > 0 || this.channels.size > 0) return;
       clearTimeout(this.retryTimer);
       this.socket?.disconnect();
       this.socket = null;

@@ -21,6 +21,7 @@ import { errorMessage, type Message } from "../ui/message";
 import { useForm } from "../ui/useForm";
 import { checkEventForm, type EventFormValues } from "./eventForm";
 import { EventFields } from "./EventFields";
+import { EventCommunityCard } from "../library/EventCommunityCard";
 import { eventQueryKey, useManagedEvent, warningsQueryKey } from "./manageContext";
 
 /** The event's texts, dates and languages; who can see it; its cover image. */
@@ -32,6 +33,7 @@ export function EventDetailsPage() {
       <DetailsCard key={`${event.slug}-${event.startsAt}-${event.endsAt}-${event.timeZone}`} event={event} />
       <VisibilityCard event={event} />
       <CoverCard event={event} />
+      <EventCommunityCard event={event} />
     </div>
   );
 }

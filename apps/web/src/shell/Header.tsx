@@ -37,12 +37,18 @@ export function Header() {
               <NavLink to="/registrations" className={navClass}>
                 {t("shell.nav.registrations")}
               </NavLink>
+              <NavLink to="/library" className={navClass}>
+                {t("library.nav.library")}
+              </NavLink>
               <NavLink to="/account" className={navClass}>
                 {t("shell.nav.account")}
               </NavLink>
             </>
           ) : me.isPending ? null : (
             <>
+              <NavLink to="/library" className={navClass}>
+                {t("library.nav.library")}
+              </NavLink>
               <NavLink to="/sign-in" className={navClass}>
                 {t("shell.nav.signIn")}
               </NavLink>

@@ -6,6 +6,26 @@ import enRegistrations from "./registrations.en.json";
 import itRegistrations from "./registrations.it.json";
 import enBoard from "./board.en.json";
 import itBoard from "./board.it.json";
+import enSession from "./session.en.json";
+import itSession from "./session.it.json";
+import enBreakouts from "./breakouts.en.json";
+import itBreakouts from "./breakouts.it.json";
+import enLibrary from "./library.en.json";
+import itLibrary from "./library.it.json";
 
-export const en = { ...enBase, registrations: enRegistrations, board: enBoard };
-export const it = { ...itBase, registrations: itRegistrations, board: itBoard };
+export const en = {
+  ...enBase,
+  registrations: enRegistrations,
+  board: enBoard,
+  session: enSession,
+  breakouts: enBreakouts,
+  library: enLibrary,
+};
+export const it = {
+  ...itBase,
+  registrations: itRegistrations,
+  board: itBoard,
+  session: itSession,
+  breakouts: itBreakouts,
+  library: itLibrary,
+};

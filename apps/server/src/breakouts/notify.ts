@@ -1,0 +1,71 @@
+// How the breakouts reach people: socket.io rooms, on every node (the Redis adapter carries emits and
+// `fetchSockets` in cluster mode). Before the socket server is attached (and in REST-only tests)
+// nobody is present and nothing is sent.
+import type {
+  BreakoutAssignment,
+  BreakoutNotice,
+  BreakoutPublicState,
+  BreakoutServerToClient,
+  FacilitatorCall,
+} from "@convivio/protocol";
+import type { LiveServer } from "../live/socket.js";
+
+/** Everyone following a session's breakouts (state, notices). */
+export const breakoutRoom = (sessionId: string) => `breakouts:${sessionId}`;
+/** The participants among them: who is present to be seated. */
+export const breakoutPeopleRoom = (sessionId: string) => `breakouts:${sessionId}:people`;
+/** The facilitators among them (calls). */
+export const breakoutLeadRoom = (sessionId: string) => `breakouts:${sessionId}:lead`;
+export const userRoom = (userId: string) => `user:${userId}`;
+
+export interface PresentPerson {
+  userId: string;
+  name: string;
+}
+
+export interface BreakoutNotifier {
+  assigned(userId: string, payload: BreakoutAssignment): void;
+  state(payload: BreakoutPublicState): void;
+  notice(payload: BreakoutNotice): void;
+  calls(sessionId: string, calls: FacilitatorCall[]): void;
+  /** Participants following the session's breakouts now, all nodes together, each once. */
+  present(sessionId: string): Promise<PresentPerson[]>;
+}
+
+export const silentNotifier: BreakoutNotifier = {
+  assigned: () => undefined,
+  state: () => undefined,
+  notice: () => undefined,
+  calls: () => undefined,
+  present: () => Promise.resolve([]),
+};
+
+type Emitter = {
+  to(room: string): {
+    emit<E extends keyof BreakoutServerToClient>(
+      event: E,
+      ...args: Parameters<BreakoutServerToClient[E]>
+    ): void;
+  };
+};
+
+export function socketNotifier(io: LiveServer): BreakoutNotifier {
+  // The live server's event map is shared with other features; breakout events are typed here.
+  const emitter = io as unknown as Emitter;
+  return {
+    assigned: (userId, payload) => emitter.to(userRoom(userId)).emit("breakout:assigned", payload),
+    state: (payload) => emitter.to(breakoutRoom(payload.sessionId)).emit("breakout:state", payload),
+    notice: (payload) => emitter.to(breakoutRoom(payload.sessionId)).emit("breakout:notice", payload),
+    calls: (sessionId, calls) =>
+      emitter.to(breakoutLeadRoom(sessionId)).emit("breakout:calls", { sessionId, calls }),
+    async present(sessionId) {
+      const sockets = await io.in(breakoutPeopleRoom(sessionId)).fetchSockets();
+      const people = new Map<string, PresentPerson>();
+      for (const socket of sockets) {
+        const user = socket.data.actor?.user;
+        if (user && !people.has(user.id)) people.set(user.id, { userId: user.id, name: user.name });
+      }
+      return [...people.values()].sort((a, b) => a.userId.localeCompare(b.userId));
+    },
+  };
+}

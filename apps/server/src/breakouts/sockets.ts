@@ -1,0 +1,95 @@
+// The breakouts' socket events: the edge. Every payload is parsed with its protocol schema, then
+// rate-limited per person, then authorized by session role in the service; every handler is wrapped
+// so a hostile or broken message gets `{ok:false, code}` (or nothing without an ack function) and
+// never an exception.
+import type { Logger } from "pino";
+import {
+  BreakoutCommand,
+  BreakoutJoin,
+  ErrorCode,
+  type BreakoutAck,
+  type BreakoutJoinAck,
+} from "@convivio/protocol";
+import type { LiveServer } from "../live/socket.js";
+import type { TokenBuckets } from "../boards/rateLimiter.js";
+import { HttpError } from "../http/problem.js";
+import { breakoutLeadRoom, breakoutPeopleRoom, breakoutRoom } from "./notify.js";
+import type { BreakoutService } from "./service.js";
+import { sessionContext } from "./store.js";
+import type { Db } from "@convivio/db";
+
+type Reply = (answer: BreakoutAck | BreakoutJoinAck) => void;
+
+/** The ack code of a failure: an expected refusal keeps its code, anything else is internal. */
+export function codeOf(err: unknown): ErrorCode {
+  return err instanceof HttpError ? err.code : ErrorCode.internal;
+}
+
+export function attachBreakoutSockets(
+  io: LiveServer,
+  deps: { db: Db; service: BreakoutService; limiter: TokenBuckets; logger: Logger },
+): void {
+  const { db, service, limiter, logger } = deps;
+  io.on("connection", (socket) => {
+    const user = socket.data.actor.user;
+    const listen = (event: string, handler: (payload: unknown, reply: Reply) => Promise<void>) => {
+      // Raw listener: a hostile client may send any arguments, or none, with or without an ack.
+      (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(
+        event,
+        (...args) => {
+          const last = args.at(-1);
+          const ack = typeof last === "function" ? (last as Reply) : undefined;
+          const payload = ack && args.length === 1 ? undefined : args[0];
+          let answered = false;
+          const reply: Reply = (answer) => {
+            if (answered || !ack) return;
+            answered = true;
+            try {
+              ack(answer);
+            } catch (err) {
+              logger.warn({ err, event }, "breakout ack failed");
+            }
+          };
+          handler(payload, reply).catch((err: unknown) => {
+            const code = codeOf(err);
+            if (code === ErrorCode.internal)
+              logger.error({ err, event, userId: user.id }, "breakout socket handler failed");
+            reply({ ok: false, code });
+          });
+        },
+      );
+    };
+
+    listen("breakout:join", async (payload, reply) => {
+      const parsed = BreakoutJoin.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, code: ErrorCode.validationFailed });
+      if (!limiter.take(user.id)) return reply({ ok: false, code: ErrorCode.rateLimited });
+      const { sessionId } = parsed.data;
+      const ctx = await sessionContext(db, sessionId, user.id);
+      await socket.join(breakoutRoom(sessionId));
+      await socket.join(
+        ctx.role === "facilitator" ? breakoutLeadRoom(sessionId) : breakoutPeopleRoom(sessionId),
+      );
+      reply({ ok: true, breakout: await service.arrive(user, sessionId) });
+    });
+
+    listen("breakout:leave", async (payload) => {
+      const parsed = BreakoutJoin.safeParse(payload);
+      if (!parsed.success) return;
+      const { sessionId } = parsed.data;
+      for (const room of [
+        breakoutRoom(sessionId),
+        breakoutLeadRoom(sessionId),
+        breakoutPeopleRoom(sessionId),
+      ])
+        await socket.leave(room);
+    });
+
+    listen("breakout:command", async (payload, reply) => {
+      const parsed = BreakoutCommand.safeParse(payload);
+      if (!parsed.success) return reply({ ok: false, code: ErrorCode.validationFailed });
+      if (!limiter.take(user.id)) return reply({ ok: false, code: ErrorCode.rateLimited });
+      reply(await service.run({ user }, parsed.data));
+    });
+  });
+}

@@ -1,0 +1,71 @@
+// A table's media: tokens for its LiveKit room and the room's life. Everything here is a no-op
+// (null tokens) when LiveKit is not configured, so the rest of the breakouts work without video.
+import type { Logger } from "pino";
+import type { MediaTokenResponse } from "@convivio/protocol";
+import type { Clock } from "../auth/clock.js";
+import type { RoomControl } from "../media/rooms.js";
+import { tableRoom } from "../media/roomNames.js";
+import { mintMediaToken, type LiveKitConfig } from "../media/tokens.js";
+import type { TableRow } from "./store.js";
+
+export class TableMedia {
+  constructor(
+    private readonly deps: {
+      clock: Clock;
+      logger: Logger;
+      liveKit: { config: LiveKitConfig; rooms: RoomControl } | null;
+    },
+  ) {}
+
+  /** A token for a table's room, or null when video is off. Everyone at a table publishes (grants.ts). */
+  async token(
+    user: { id: string; name: string },
+    table: TableRow,
+    role: "attendee" | "facilitator",
+    hidden: boolean,
+  ): Promise<MediaTokenResponse | null> {
+    const liveKit = this.deps.liveKit;
+    if (!liveKit) return null;
+    const room = tableRoom(table.sessionId, table.id);
+    const minted = await mintMediaToken(
+      liveKit.config,
+      user,
+      { room, roomKind: "table", roles: [role], ...(hidden ? { hidden: true } : {}) },
+      this.deps.clock.now(),
+    );
+    if (!minted) return null;
+    return {
+      url: minted.url,
+      token: minted.token,
+      room,
+      canPublish: minted.canPublish,
+      expiresAt: minted.expiresAt.toISOString(),
+    };
+  }
+
+  async ensure(rooms: string[]): Promise<void> {
+    const liveKit = this.deps.liveKit;
+    if (!liveKit) return;
+    await Promise.all(
+      rooms.map((room) =>
+        liveKit.rooms.ensureRoom(room, "table").catch((err: unknown) => {
+          // The token still works: LiveKit creates a room on first join (with default limits).
+          this.deps.logger.warn({ err, room }, "could not create a table room");
+        }),
+      ),
+    );
+  }
+
+  async close(rooms: string[]): Promise<void> {
+    const liveKit = this.deps.liveKit;
+    if (!liveKit) return;
+    await Promise.all(
+      rooms.map((room) =>
+        liveKit.rooms.closeRoom(room).catch((err: unknown) => {
+          // An empty room closes itself after its empty timeout.
+          this.deps.logger.warn({ err, room }, "could not close a table room");
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,344 @@
+// Library items: writing (every change of text is a new version), reading one item with its family
+// tree (origins and adaptations, as far as the caller may see), and the summaries listings show.
+import {
+  and,
+  asc,
+  communities,
+  desc,
+  eq,
+  inArray,
+  libraryAttachments,
+  libraryComments,
+  libraryItemVersions,
+  libraryItems,
+  libraryUsefulMarks,
+  sql,
+  users,
+  type Db,
+  type Tx,
+} from "@convivio/db";
+import {
+  ErrorCode,
+  type AttachmentId,
+  type BoardId,
+  type ItemCommentId,
+  type ItemVersion,
+  type LibraryItemDetail,
+  type LibraryItemId,
+  type LibraryItemSummary,
+  type RelatedItem,
+  type UserId,
+} from "@convivio/protocol";
+import { HttpError } from "../http/problem.js";
+import { renderMarkdown } from "../events/markdown.js";
+import { descendantsOf, isEditor, refOf, roleIn } from "./communities.js";
+import { canSeeItem, viewerOf } from "./visibility.js";
+
+export type ItemRow = typeof libraryItems.$inferSelect;
+type ItemInsert = typeof libraryItems.$inferInsert;
+
+/** How far up the "adapted from" chain an item page looks. */
+const MAX_ORIGINS = 10;
+
+/** The fields a new item takes; `version` 1 is written with it. */
+export type NewItem = Pick<
+  ItemInsert,
+  | "kind"
+  | "title"
+  | "summary"
+  | "body"
+  | "tags"
+  | "territory"
+  | "language"
+  | "communityId"
+  | "status"
+  | "audience"
+  | "authorId"
+  | "adaptedFromId"
+  | "sourceBoardId"
+>;
+
+/** Inserts an item and its first version in the caller's transaction. */
+export async function insertItem(tx: Tx, item: NewItem, now: Date): Promise<ItemRow> {
+  const [row] = await tx
+    .insert(libraryItems)
+    .values({
+      ...item,
+      version: 1,
+      publishedAt: item.status === "published" ? now : null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .returning();
+  await tx.insert(libraryItemVersions).values({
+    itemId: row!.id,
+    version: 1,
+    title: row!.title,
+    summary: row!.summary,
+    body: row!.body,
+    tags: row!.tags,
+    territory: row!.territory,
+    editedBy: item.authorId ?? null,
+    createdAt: now,
+  });
+  return row!;
+}
+
+/** The item if the viewer may see it; 404 otherwise, so an unseen item's existence does not leak. */
+export async function visibleItem(db: Db, viewerId: string | null, itemId: string): Promise<ItemRow> {
+  const [row] = await db
+    .select()
+    .from(libraryItems)
+    .where(and(eq(libraryItems.id, itemId), canSeeItem(await viewerOf(db, viewerId))));
+  if (!row) throw new HttpError(ErrorCode.notFound);
+  return row;
+}
+
+/** Whether a person may edit an item: its author while still a member, or an editor of its community. */
+export async function canEdit(db: Db, item: ItemRow, userId: string | undefined): Promise<boolean> {
+  const role = await roleIn(db, item.communityId, userId);
+  return isEditor(role) || (role !== null && item.authorId === userId);
+}
+
+export interface ItemEdit {
+  kind?: ItemRow["kind"] | undefined;
+  title?: string | undefined;
+  summary?: string | undefined;
+  body?: string | undefined;
+  tags?: string[] | undefined;
+  territory?: string | null | undefined;
+  language?: ItemRow["language"] | undefined;
+  status?: ItemRow["status"] | undefined;
+  audience?: ItemRow["audience"] | undefined;
+}
+
+const TEXT_FIELDS = ["title", "summary", "body", "tags", "territory"] as const;
+
+/**
+ * Applies an edit. Publishing, withdrawing and widening the audience need the editor role; a
+ * change of text (title, summary, body, tags, territory) writes a new version. The row is locked,
+ * so two concurrent edits make two versions, never one lost.
+ */
+export async function editItem(
+  db: Db,
+  userId: string,
+  itemId: string,
+  edit: ItemEdit,
+  now: Date,
+): Promise<void> {
+  await visibleItem(db, userId, itemId);
+  await db.transaction(async (tx) => {
+    const [item] = await tx.select().from(libraryItems).where(eq(libraryItems.id, itemId)).for("update");
+    if (!item) throw new HttpError(ErrorCode.notFound);
+    const role = await roleIn(tx, item.communityId, userId);
+    const editor = isEditor(role);
+    if (!editor && !(role !== null && item.authorId === userId)) throw new HttpError(ErrorCode.forbidden);
+    const statusChanges = edit.status !== undefined && edit.status !== item.status;
+    if (statusChanges && !editor) {
+      throw new HttpError(ErrorCode.forbidden, "Publishing and withdrawing need the editor role");
+    }
+    const textChanged = TEXT_FIELDS.some(
+      (field) => edit[field] !== undefined && JSON.stringify(edit[field]) !== JSON.stringify(item[field]),
+    );
+    const next = {
+      kind: edit.kind ?? item.kind,
+      title: edit.title ?? item.title,
+      summary: edit.summary ?? item.summary,
+      body: edit.body ?? item.body,
+      tags: edit.tags ?? item.tags,
+      territory: edit.territory === undefined ? item.territory : edit.territory,
+      language: edit.language ?? item.language,
+      status: edit.status ?? item.status,
+      audience: edit.audience ?? item.audience,
+    };
+    const version = textChanged ? item.version + 1 : item.version;
+    await tx
+      .update(libraryItems)
+      .set({
+        ...next,
+        version,
+        publishedAt: next.status === "published" ? (item.publishedAt ?? now) : item.publishedAt,
+        updatedAt: now,
+      })
+      .where(eq(libraryItems.id, itemId));
+    if (textChanged) {
+      await tx.insert(libraryItemVersions).values({
+        itemId,
+        version,
+        title: next.title,
+        summary: next.summary,
+        body: next.body,
+        tags: next.tags,
+        territory: next.territory,
+        editedBy: userId,
+        createdAt: now,
+      });
+    }
+  });
+}
+
+/** The columns a summary needs, for a select joined to communities and (left) users. */
+export const summaryColumns = {
+  item: libraryItems,
+  community: { id: communities.id, slug: communities.slug, name: communities.name },
+  authorName: users.name,
+  usefulCount: sql<number>`(SELECT count(*)::int FROM library_useful_marks u WHERE u.item_id = ${libraryItems.id})`,
+};
+
+export function toSummary(r: {
+  item: ItemRow;
+  community: { id: string; slug: string; name: string };
+  authorName: string | null;
+  usefulCount: number;
+}): LibraryItemSummary {
+  const { item } = r;
+  return {
+    id: item.id as LibraryItemId,
+    kind: item.kind,
+    title: item.title,
+    summary: item.summary,
+    tags: item.tags,
+    territory: item.territory,
+    language: item.language,
+    status: item.status,
+    audience: item.audience,
+    community: refOf(r.community),
+    author: item.authorId && r.authorName ? { id: item.authorId as UserId, name: r.authorName } : null,
+    adaptedFromId: item.adaptedFromId as LibraryItemId | null,
+    version: item.version,
+    usefulCount: Number(r.usefulCount),
+    publishedAt: item.publishedAt?.toISOString() ?? null,
+    updatedAt: item.updatedAt.toISOString(),
+  };
+}
+
+/** Summaries of the given items (already filtered for visibility), in the order of `ids`. */
+export async function summariesOf(db: Db, ids: string[]): Promise<LibraryItemSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select(summaryColumns)
+    .from(libraryItems)
+    .innerJoin(communities, eq(communities.id, libraryItems.communityId))
+    .leftJoin(users, eq(users.id, libraryItems.authorId))
+    .where(inArray(libraryItems.id, ids));
+  const byId = new Map(rows.map((r) => [r.item.id, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toSummary(r)] : [];
+  });
+}
+
+async function relatedWhere(
+  db: Db,
+  viewerId: string | null,
+  where: ReturnType<typeof eq>,
+): Promise<RelatedItem[]> {
+  const rows = await db
+    .select({
+      id: libraryItems.id,
+      title: libraryItems.title,
+      status: libraryItems.status,
+      community: { id: communities.id, slug: communities.slug, name: communities.name },
+    })
+    .from(libraryItems)
+    .innerJoin(communities, eq(communities.id, libraryItems.communityId))
+    .where(and(where, canSeeItem(await viewerOf(db, viewerId))))
+    .orderBy(asc(communities.name), asc(libraryItems.createdAt));
+  return rows.map((r) => ({
+    id: r.id as LibraryItemId,
+    title: r.title,
+    status: r.status,
+    community: refOf(r.community),
+  }));
+}
+
+/** The item page: the item, its family tree, attachments, comments and what the caller may do. */
+export async function itemDetail(
+  db: Db,
+  viewerId: string | null,
+  itemId: string,
+): Promise<LibraryItemDetail> {
+  const item = await visibleItem(db, viewerId, itemId);
+  const [summary] = await summariesOf(db, [item.id]);
+  const origins: RelatedItem[] = [];
+  let originId = item.adaptedFromId;
+  const seen = new Set([item.id]);
+  while (originId && origins.length < MAX_ORIGINS && !seen.has(originId)) {
+    seen.add(originId);
+    const [origin] = await relatedWhere(db, viewerId, eq(libraryItems.id, originId));
+    if (!origin) break; // The caller may not see further up; the chain stops there.
+    origins.push(origin);
+    const [up] = await db
+      .select({ adaptedFromId: libraryItems.adaptedFromId })
+      .from(libraryItems)
+      .where(eq(libraryItems.id, originId));
+    originId = up?.adaptedFromId ?? null;
+  }
+  const [adaptations, attachments, comments, mine, role] = await Promise.all([
+    relatedWhere(db, viewerId, eq(libraryItems.adaptedFromId, item.id)),
+    db
+      .select()
+      .from(libraryAttachments)
+      .where(eq(libraryAttachments.itemId, item.id))
+      .orderBy(asc(libraryAttachments.createdAt)),
+    db
+      .select({ comment: libraryComments, authorName: users.name })
+      .from(libraryComments)
+      .leftJoin(users, eq(users.id, libraryComments.authorId))
+      .where(eq(libraryComments.itemId, item.id))
+      .orderBy(asc(libraryComments.createdAt), asc(libraryComments.id)),
+    viewerId
+      ? db
+          .select({ userId: libraryUsefulMarks.userId })
+          .from(libraryUsefulMarks)
+          .where(and(eq(libraryUsefulMarks.itemId, item.id), eq(libraryUsefulMarks.userId, viewerId)))
+      : Promise.resolve([]),
+    roleIn(db, item.communityId, viewerId ?? undefined),
+  ]);
+  const editor = isEditor(role);
+  const hasDescendants = editor && (await descendantsOf(db, item.communityId)).length > 0;
+  return {
+    ...summary!,
+    body: item.body,
+    bodyHtml: renderMarkdown(item.body),
+    sourceBoardId: item.sourceBoardId as BoardId | null,
+    origins,
+    adaptations,
+    attachments: attachments.map((a) => ({
+      id: a.id as AttachmentId,
+      filename: a.filename,
+      contentType: a.contentType,
+      sizeBytes: a.sizeBytes,
+      url: `/api/library/items/${item.id}/attachments/${a.id}`,
+    })),
+    comments: comments.map(({ comment, authorName }) => ({
+      id: comment.id as ItemCommentId,
+      author: comment.authorId && authorName ? { id: comment.authorId as UserId, name: authorName } : null,
+      body: comment.body,
+      createdAt: comment.createdAt.toISOString(),
+    })),
+    usefulByMe: mine.length > 0,
+    canEdit: editor || (role !== null && item.authorId === viewerId),
+    canSendDown: hasDescendants && item.status === "published",
+  };
+}
+
+export async function itemVersions(db: Db, viewerId: string | null, itemId: string): Promise<ItemVersion[]> {
+  const item = await visibleItem(db, viewerId, itemId);
+  const rows = await db
+    .select({ version: libraryItemVersions, editorName: users.name })
+    .from(libraryItemVersions)
+    .leftJoin(users, eq(users.id, libraryItemVersions.editedBy))
+    .where(eq(libraryItemVersions.itemId, item.id))
+    .orderBy(desc(libraryItemVersions.version));
+  return rows.map(({ version: v, editorName }) => ({
+    version: v.version,
+    title: v.title,
+    summary: v.summary,
+    body: v.body,
+    tags: v.tags,
+    territory: v.territory,
+    editedBy: v.editedBy && editorName ? { id: v.editedBy as UserId, name: editorName } : null,
+    createdAt: v.createdAt.toISOString(),
+  }));
+}

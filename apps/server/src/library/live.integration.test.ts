@@ -1,0 +1,350 @@
+// The library's live and I/O edges on one server (PGlite): the sender's tally pushed over the
+// socket as receivers adopt and report outcomes; a board's results published as a session outcome
+// (anonymous authors stay anonymous) and found by search; an idea promoted to a draft; attachments
+// on disk with size and type checked by their bytes (refused uploads store nothing).
+import { randomUUID } from "node:crypto";
+import { readdir } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { io as connect, type Socket } from "socket.io-client";
+import { count, eq, events, libraryAttachments, sql } from "@convivio/db";
+import {
+  JobName,
+  PROTOCOL_VERSION,
+  type BoardId,
+  type ColumnId,
+  type IdeaId,
+  type InboxResponse,
+  type LibraryItemDetail,
+  type LibrarySearchResponse,
+  type LibraryTally,
+  type ParticipantId,
+} from "@convivio/protocol";
+import { lastMailTo, startTestServer, TestClient, type TestServer } from "../test/harness.js";
+import { createBoardWorld } from "../test/boards.js";
+import { addMember, createCommunity, createItem, createTree } from "../test/library.js";
+import { createDiskBlobStore } from "./blobStore.js";
+import { nextWeekEnd } from "./digest.js";
+
+let server: TestServer;
+let dataDir: string;
+let tree: Awaited<ReturnType<typeof createTree>>;
+const sockets: Socket[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "convivio-library-"));
+  server = await startTestServer({ env: { AUTH_RATE_LIMIT: "10000", DATA_DIR: dataDir } });
+  tree = await createTree(server);
+}, 120_000);
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await server?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function listen(client: TestClient): Promise<{ socket: Socket; tallies: LibraryTally[] }> {
+  const socket = connect(server.url, {
+    transports: ["websocket"],
+    reconnection: false,
+    forceNew: true,
+    auth: { protocolVersion: PROTOCOL_VERSION },
+    extraHeaders: { cookie: client.cookie! },
+  });
+  sockets.push(socket);
+  const tallies: LibraryTally[] = [];
+  socket.on("library:tally", (tally: LibraryTally) => tallies.push(tally));
+  return new Promise((resolve, reject) => {
+    socket.on("welcome", () => resolve({ socket, tallies }));
+    socket.on("connect_error", reject);
+  });
+}
+
+describe("live tally", () => {
+  test("the sender's open page gets each adoption and outcome as it happens", async () => {
+    const { national, italia, roma, firenze, romaEditor, firenzeEditor, outsider } = tree;
+    const sender = await listen(national.client);
+    const stranger = await listen(outsider.client);
+    const act = await createItem(national, {
+      communityId: italia.id,
+      title: "Atto in diretta",
+      status: "published",
+    });
+    await national.client.post(`/api/library/items/${act.id}/send-down`, { target: [roma.id, firenze.id] });
+    await expect.poll(() => sender.tallies.at(-1)?.counts.received).toBe(2);
+
+    const entryOf = async (person: typeof romaEditor, slug: string) =>
+      ((await person.client.get(`/api/communities/${slug}/inbox`)).body as InboxResponse).entries.find(
+        (e) => e.item.id === act.id,
+      )!;
+    await romaEditor.client.post(
+      `/api/library/deliveries/${(await entryOf(romaEditor, roma.slug)).id}/adopt`,
+    );
+    await expect.poll(() => sender.tallies.at(-1)?.counts.adopted).toBe(1);
+    await firenzeEditor.client.post(
+      `/api/library/deliveries/${(await entryOf(firenzeEditor, firenze.slug)).id}/outcome`,
+      {
+        outcome: "tabled",
+        on: "2026-04-01",
+        note: "In commissione",
+      },
+    );
+    await expect.poll(() => sender.tallies.at(-1)?.counts.outcomes).toBe(1);
+    const last = sender.tallies.at(-1)!;
+    expect(last.rows.find((r) => r.community.id === firenze.id)).toMatchObject({
+      outcome: "tabled",
+      outcomeOn: "2026-04-01",
+    });
+    // The pushed tally equals the REST one (the source of truth)...
+    const rest = (await national.client.get(`/api/library/items/${act.id}/tally`)).body as {
+      tally: LibraryTally;
+    };
+    expect(last).toEqual(rest.tally);
+    // ...and nobody outside the sending side received anything.
+    expect(stranger.tallies).toEqual([]);
+  });
+});
+
+describe("from live work to the library", () => {
+  test("a facilitator publishes a board's results in one action; anonymous authors stay anonymous", async () => {
+    const world = await createBoardWorld(
+      { db: server.database.db, auth: server.auth, store: server.boards.store },
+      { participants: 2, settings: { anonymousIdeas: true }, now: server.clock.now().getTime() },
+    );
+    const facilitator = new TestClient(server.url);
+    facilitator.cookie = world.facilitator.cookie;
+    const community = await createCommunity(tree.national, "Laboratorio civico", "thematic");
+    const commands = server.boards.commands;
+    const as = (p: { userId: ParticipantId; role: "facilitator" | "participant" }) => ({
+      participantId: p.userId,
+      role: p.role,
+    });
+    const cmd = (type: string, extra: Record<string, unknown>) =>
+      ({ type, clientOpId: randomUUID(), boardId: world.boardId as BoardId, ...extra }) as never;
+    const [alice, bruno] = world.participants;
+    const a = await commands.run(
+      cmd("proposeIdea", { columnId: "ideas" as ColumnId, text: "Orti urbani condivisi" }),
+      as(alice!),
+    );
+    const b = await commands.run(
+      cmd("proposeIdea", { columnId: "ideas" as ColumnId, text: "Panchine nei cortili" }),
+      as(bruno!),
+    );
+    const ideaA = (a as { createdId?: IdeaId }).createdId!;
+    // Votes are hidden during voting: publishing is refused until the reveal.
+    expect(await commands.run(cmd("setPhase", { phase: "vote" }), as(world.facilitator))).toMatchObject({
+      ok: true,
+    });
+    await commands.run(cmd("castVote", { ideaId: ideaA }), as(alice!));
+    await commands.run(cmd("castVote", { ideaId: ideaA }), as(bruno!));
+    const early = await facilitator.post(`/api/boards/${world.boardId}/library`, {});
+    expect(early.status).toBe(409);
+    expect(await commands.run(cmd("setPhase", { phase: "reveal" }), as(world.facilitator))).toMatchObject({
+      ok: true,
+    });
+    expect(b).toMatchObject({ ok: true });
+
+    // The event belongs to no community yet: the facilitator must name one they edit.
+    const nowhere = await facilitator.post(`/api/boards/${world.boardId}/library`, {});
+    expect(nowhere.status).toBe(400);
+    await server.database.db
+      .update(events)
+      .set({ communityId: community.id })
+      .where(eq(events.id, world.eventId));
+    // A participant may not publish.
+    const participant = new TestClient(server.url);
+    participant.cookie = alice!.cookie;
+    expect((await participant.post(`/api/boards/${world.boardId}/library`, {})).status).toBe(403);
+
+    const published = await facilitator.post(`/api/boards/${world.boardId}/library`, {
+      audience: "everyone",
+      tags: ["orti"],
+    });
+    expect(published.status).toBe(201);
+    const item = (published.body as { item: LibraryItemDetail }).item;
+    expect(item).toMatchObject({
+      kind: "session_outcome",
+      status: "published",
+      sourceBoardId: world.boardId,
+    });
+    expect(item.body).toContain("Orti urbani condivisi");
+    expect(item.body).toMatch(/\| 1 \| Orti urbani condivisi \| +\| 2 \|/);
+    expect(item.body).toContain("Co-design table");
+    // Anonymous ideas: no author name anywhere in the item.
+    for (const person of world.participants) expect(item.body).not.toContain(person.name);
+
+    // Found by search, by anyone.
+    const found = await server.client().get(`/api/library/items?q=${encodeURIComponent("orti urbani")}`);
+    expect((found.body as LibrarySearchResponse).items.map((i) => i.id)).toContain(item.id);
+
+    // One idea becomes a draft item of the same community.
+    const promoted = await facilitator.post(`/api/boards/${world.boardId}/ideas/${ideaA}/library`, {
+      kind: "practice",
+    });
+    expect(promoted.status).toBe(201);
+    expect((promoted.body as { item: LibraryItemDetail }).item).toMatchObject({
+      kind: "practice",
+      status: "draft",
+      title: "Orti urbani condivisi",
+    });
+    expect(
+      (await facilitator.post(`/api/boards/${world.boardId}/ideas/${randomUUID()}/library`, {})).status,
+    ).toBe(404);
+  });
+});
+
+describe("attachments", () => {
+  const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(2048, 0x20), Buffer.from("\n%%EOF\n")]);
+  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
+  const upload = (client: TestClient, itemId: string, type: string, bytes: Buffer, filename = "atto.pdf") =>
+    fetch(`${server.url}/api/library/items/${itemId}/attachments?filename=${encodeURIComponent(filename)}`, {
+      method: "POST",
+      headers: { "content-type": type, cookie: client.cookie! },
+      body: bytes,
+    });
+  const stored = async (itemId: string) => {
+    const [row] = await server.database.db
+      .select({ n: count() })
+      .from(libraryAttachments)
+      .where(eq(libraryAttachments.itemId, itemId));
+    return Number(row?.n);
+  };
+  const filesUnder = async (itemId: string) =>
+    readdir(join(dataDir, "blobs", "library", itemId)).catch(() => [] as string[]);
+
+  test("a PDF and an image are stored on disk and served to those who may see the item", async () => {
+    const { roma, romaEditor, outsider } = tree;
+    const item = await createItem(romaEditor, { communityId: roma.id, title: "Con allegati" });
+    const res = await upload(romaEditor.client, item.id, "application/pdf", pdf);
+    expect(res.status).toBe(201);
+    const { attachment } = (await res.json()) as { attachment: { url: string; sizeBytes: number } };
+    expect(attachment.sizeBytes).toBe(pdf.length);
+    expect((await upload(romaEditor.client, item.id, "image/png", png, "foto.png")).status).toBe(201);
+    expect(await filesUnder(item.id)).toHaveLength(2);
+    const back = await fetch(`${server.url}${attachment.url}`, {
+      headers: { cookie: romaEditor.client.cookie! },
+    });
+    expect(back.status).toBe(200);
+    expect(back.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await back.arrayBuffer()).equals(pdf)).toBe(true);
+    // The draft's attachment is as invisible to outsiders as the draft.
+    const denied = await fetch(`${server.url}${attachment.url}`, {
+      headers: { cookie: outsider.client.cookie! },
+    });
+    expect(denied.status).toBe(404);
+  });
+
+  test("oversize, wrong-type and disguised uploads get a clear 4xx and nothing is stored", async () => {
+    const { roma, romaEditor, firenzeEditor } = tree;
+    const item = await createItem(romaEditor, { communityId: roma.id, title: "Allegati rifiutati" });
+    const oversize = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(10 * 1024 * 1024 + 1)]);
+    expect((await upload(romaEditor.client, item.id, "application/pdf", oversize)).status).toBe(413);
+    // A type not accepted at all.
+    expect(
+      (await upload(romaEditor.client, item.id, "text/html", Buffer.from("<script>x</script>"))).status,
+    ).toBe(415);
+    // An HTML file declared as a PDF: the bytes decide.
+    expect(
+      (await upload(romaEditor.client, item.id, "application/pdf", Buffer.from("<html><script>x</script>")))
+        .status,
+    ).toBe(415);
+    // A PDF declared as an image.
+    expect((await upload(romaEditor.client, item.id, "image/png", pdf, "x.png")).status).toBe(415);
+    // A path as the file name.
+    expect(
+      (await upload(romaEditor.client, item.id, "application/pdf", pdf, "../../etc/passwd")).status,
+    ).toBe(400);
+    // Someone from another community, on a draft they cannot see.
+    expect((await upload(firenzeEditor.client, item.id, "application/pdf", pdf)).status).toBe(404);
+    expect(await stored(item.id)).toBe(0);
+    expect(await filesUnder(item.id)).toEqual([]);
+  });
+
+  test("the disk store keeps keys inside its root", async () => {
+    const store = createDiskBlobStore(join(dataDir, "contract"));
+    await store.put("library/a/b", new Uint8Array([1, 2, 3]), "application/pdf");
+    expect(await store.get("library/a/b")).toEqual(new Uint8Array([1, 2, 3]));
+    await expect(store.put("library/a/b", new Uint8Array([4]), "application/pdf")).rejects.toThrow();
+    await expect(store.get("../outside")).rejects.toThrow();
+    await store.delete("library/a/b");
+    expect(await store.get("library/a/b")).toBeUndefined();
+  });
+});
+
+test("a member added to a community sees its community-only items at once", async () => {
+  const { roma, romaEditor, national } = tree;
+  const item = await createItem(romaEditor, {
+    communityId: roma.id,
+    title: "Solo membri",
+    status: "published",
+  });
+  const late = tree.outsider;
+  expect((await late.client.get(`/api/library/items/${item.id}`)).status).toBe(404);
+  await addMember(national, roma, late, "member");
+  expect((await late.client.get(`/api/library/items/${item.id}`)).status).toBe(200);
+  const rows = await server.database.db.execute<{ n: number }>(sql`SELECT 1 AS n`);
+  expect(rows.rows).toHaveLength(1);
+});
+
+describe("weekly digest", () => {
+  test("followers get one email with the week's visible items on what they follow, once", async () => {
+    const { roma, romaEditor, italia, national, firenzeEditor } = tree;
+    const tag = `orti${Date.now().toString(36)}`;
+    const reader = firenzeEditor;
+    expect((await reader.client.post("/api/library/follows", { kind: "tag", target: tag })).status).toBe(200);
+    const followed = await reader.client.post("/api/library/follows", {
+      kind: "community",
+      target: italia.id,
+    });
+    expect((followed.body as { follows: { label: string }[] }).follows.map((f) => f.label)).toContain(
+      "Italia",
+    );
+    await createItem(romaEditor, {
+      communityId: roma.id,
+      title: "Orti per tutti",
+      tags: [tag],
+      status: "published",
+      audience: "everyone",
+    });
+    await createItem(romaEditor, {
+      communityId: roma.id,
+      title: "Orti solo Roma",
+      tags: [tag],
+      status: "published",
+    });
+    await createItem(romaEditor, { communityId: roma.id, title: "Orti in bozza", tags: [tag] });
+    await createItem(national, {
+      communityId: italia.id,
+      title: "Indirizzo nazionale",
+      status: "published",
+      audience: "everyone",
+    });
+
+    // The next Monday's run is armed at start-up.
+    const weekEnd = nextWeekEnd(server.clock.now());
+    expect(await server.jobs.pending(JobName.libraryDigest)).toContain(`library-digest:${weekEnd}`);
+
+    expect(await server.library.digest.send(weekEnd)).toBeGreaterThanOrEqual(1);
+    const mail = await lastMailTo(server.client(), reader.email);
+    expect(mail.message.text).toContain("Orti per tutti");
+    expect(mail.message.text).toContain("Indirizzo nazionale");
+    // Community-only and draft items never reach someone outside the community.
+    expect(mail.message.text).not.toContain("Orti solo Roma");
+    expect(mail.message.text).not.toContain("Orti in bozza");
+    // A second run of the same week sends nobody anything.
+    const outboxSize = async () =>
+      ((await server.client().get("/api/dev/outbox")).body as { messages: { to: string }[] }).messages.filter(
+        (m) => m.to === reader.email,
+      ).length;
+    const before = await outboxSize();
+    await server.library.digest.send(weekEnd);
+    expect(await outboxSize()).toBe(before);
+  });
+
+  test("the digest week ends on the next Monday", () => {
+    expect(nextWeekEnd(new Date("2026-11-23T10:00:00Z"))).toBe("2026-11-30"); // a Monday
+    expect(nextWeekEnd(new Date("2026-11-22T23:59:00Z"))).toBe("2026-11-23"); // a Sunday
+    expect(nextWeekEnd(new Date("2026-11-26T00:00:00Z"))).toBe("2026-11-30");
+  });
+});

@@ -1,0 +1,91 @@
+// Test support for communities and the library: people signed up through the API, a community tree
+// (national -> two regions -> locals) built through the API, and small item helpers.
+import type { CommunityDetail, CreateItemBody, LibraryItemDetail } from "@convivio/protocol";
+import type { TestClient, TestServer } from "./harness.js";
+import { unique } from "./events.js";
+
+export interface LibraryPerson {
+  client: TestClient;
+  id: string;
+  email: string;
+  name: string;
+}
+
+export async function signUp(server: TestServer, name: string): Promise<LibraryPerson> {
+  const client = server.client();
+  const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${unique()}@example.it`;
+  const res = await client.post("/api/auth/sign-up", {
+    name,
+    email,
+    password: "correct horse battery",
+    locale: "it",
+  });
+  if (res.status !== 201) throw new Error(`sign-up failed: ${res.status} ${res.text}`);
+  const me = await client.get("/api/me");
+  return { client, id: (me.body as { user: { id: string } }).user.id, email, name };
+}
+
+export async function createCommunity(
+  admin: LibraryPerson,
+  name: string,
+  kind: "national" | "regional" | "local" | "thematic",
+  parentId?: string,
+): Promise<CommunityDetail> {
+  const res = await admin.client.post("/api/communities", {
+    slug: `${name.toLowerCase().replace(/\W+/g, "-")}-${unique()}`,
+    name,
+    kind,
+    ...(parentId ? { parentId } : {}),
+  });
+  if (res.status !== 201) throw new Error(`create community failed: ${res.status} ${res.text}`);
+  return (res.body as { community: CommunityDetail }).community;
+}
+
+export async function addMember(
+  admin: LibraryPerson,
+  community: CommunityDetail,
+  person: LibraryPerson,
+  role: "member" | "editor" | "admin",
+): Promise<void> {
+  const res = await admin.client.post(`/api/communities/${community.slug}/members`, {
+    email: person.email,
+    role,
+  });
+  if (res.status !== 201) throw new Error(`add member failed: ${res.status} ${res.text}`);
+}
+
+export async function createItem(
+  author: LibraryPerson,
+  body: Omit<CreateItemBody, "kind"> & { kind?: CreateItemBody["kind"] },
+): Promise<LibraryItemDetail> {
+  const res = await author.client.post("/api/library/items", { kind: "act", ...body });
+  if (res.status !== 201) throw new Error(`create item failed: ${res.status} ${res.text}`);
+  return (res.body as { item: LibraryItemDetail }).item;
+}
+
+/**
+ * A tree: Italia (national) -> Lazio, Toscana (regional) -> Roma, Viterbo under Lazio and
+ * Firenze under Toscana (local). `national` admins Italia; each community has its own editor
+ * and a plain member.
+ */
+export async function createTree(server: TestServer) {
+  const national = await signUp(server, "Nadia National");
+  const italia = await createCommunity(national, "Italia", "national");
+  const lazio = await createCommunity(national, "Lazio", "regional", italia.id);
+  const toscana = await createCommunity(national, "Toscana", "regional", italia.id);
+  const roma = await createCommunity(national, "Roma", "local", lazio.id);
+  const viterbo = await createCommunity(national, "Viterbo", "local", lazio.id);
+  const firenze = await createCommunity(national, "Firenze", "local", toscana.id);
+  const people = {
+    romaEditor: await signUp(server, "Romeo Roma"),
+    romaMember: await signUp(server, "Rita Roma"),
+    viterboEditor: await signUp(server, "Vito Viterbo"),
+    firenzeEditor: await signUp(server, "Fiona Firenze"),
+    outsider: await signUp(server, "Otto Outsider"),
+  };
+  await addMember(national, roma, people.romaEditor, "editor");
+  await addMember(national, roma, people.romaMember, "member");
+  await addMember(national, viterbo, people.viterboEditor, "editor");
+  await addMember(national, firenze, people.firenzeEditor, "editor");
+  return { national, italia, lazio, toscana, roma, viterbo, firenze, ...people };
+}

@@ -1,0 +1,139 @@
+// One library item: its text, where it came from and who adapted it, its attachments, what
+// changed between versions, comments and "useful" marks; for the editors of its community, the
+// send-down dialog and the live tally of what the receiving communities did with it.
+import { Link, useParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import type { LibraryItemDetail } from "@convivio/protocol";
+import { call, isApiError } from "../api/client";
+import { PageLoadError, PageLoading } from "../shell/PageState";
+import { useDocumentTitle } from "../ui/useDocumentTitle";
+import { ItemAttachments, ItemComments, UsefulButton } from "./ItemFeedback";
+import { ItemHistory } from "./ItemHistory";
+import { ItemSharing } from "./ItemSharing";
+import { ItemFacts, KindPill, StatusPill, libraryKeys } from "./shared";
+import "../styles/library.css";
+
+export function ItemPage() {
+  const { t } = useTranslation();
+  const { itemId = "" } = useParams();
+  const item = useQuery({
+    queryKey: libraryKeys.item(itemId),
+    queryFn: ({ signal }) => call("getLibraryItem", { params: { itemId }, signal }),
+    retry: (count, error) => !isApiError(error, "not_found", "validation_failed") && count < 2,
+  });
+  useDocumentTitle(item.data?.item.title ?? t("library.home.title"));
+  if (item.isPending) return <PageLoading />;
+  if (item.isError) {
+    return (
+      <div className="container page">
+        <PageLoadError
+          title={t("library.item.loadError")}
+          error={item.error}
+          onRetry={() => void item.refetch()}
+        />
+      </div>
+    );
+  }
+  const data: LibraryItemDetail = item.data.item;
+  return (
+    <div className="container page lib-page">
+      <Link to="/library" className="back-link">
+        ← {t("library.home.title")}
+      </Link>
+      <article className="lib-item" aria-labelledby="lib-item-title">
+        <header className="lib-item-header">
+          <div className="lib-pills">
+            <KindPill kind={data.kind} />
+            <StatusPill status={data.status} />
+            <span className="pill">{t(`library.audience.${data.audience}`)}</span>
+          </div>
+          <h1 id="lib-item-title">{data.title}</h1>
+          <ItemFacts item={data} />
+          {data.summary ? <p className="lede">{data.summary}</p> : null}
+          <div className="lib-item-actions">
+            <UsefulButton item={data} />
+            {data.canEdit ? (
+              <Link to={`/library/items/${data.id}/edit`} className="btn btn-secondary btn-small">
+                {t("library.item.edit")}
+              </Link>
+            ) : null}
+          </div>
+        </header>
+
+        {data.origins.length ? (
+          <p className="callout lib-provenance">
+            {t("library.item.adaptedFrom")}{" "}
+            {data.origins.map((origin, index) => (
+              <span key={origin.id}>
+                {index > 0 ? " ← " : ""}
+                <Link to={`/library/items/${origin.id}`}>{origin.title}</Link> ({origin.community.name})
+              </span>
+            ))}
+          </p>
+        ) : null}
+
+        {/* Rendered from Markdown and sanitized on the server (events/markdown.ts). */}
+        <div className="event-description lib-body" dangerouslySetInnerHTML={{ __html: data.bodyHtml }} />
+
+        {data.tags.length ? (
+          <ul className="chip-list" aria-label={t("library.item.tags")}>
+            {data.tags.map((tag) => (
+              <li key={tag}>
+                <Link className="chip lib-tag" to={`/library?tag=${encodeURIComponent(tag)}`}>
+                  #{tag}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+
+        <ItemAttachments item={data} />
+
+        <section className="card lib-family" aria-labelledby="lib-family-heading">
+          <h2 id="lib-family-heading">{t("library.item.family")}</h2>
+          <FamilyTree item={data} />
+        </section>
+
+        {data.canSendDown ? <ItemSharing item={data} /> : null}
+        <ItemHistory itemId={data.id} />
+        <ItemComments item={data} />
+      </article>
+    </div>
+  );
+}
+
+/** Where the item came from (up the chain) and who adapted it (one level down). */
+function FamilyTree({ item }: { item: LibraryItemDetail }) {
+  const { t } = useTranslation();
+  const chain = [...item.origins].reverse();
+  return (
+    <ol className="lib-tree">
+      {chain.map((origin) => (
+        <li key={origin.id}>
+          <Link to={`/library/items/${origin.id}`}>{origin.title}</Link>
+          <span className="muted"> · {origin.community.name}</span>
+        </li>
+      ))}
+      <li aria-current="page">
+        <strong>{item.title}</strong>
+        <span className="muted"> · {item.community.name}</span>
+        {item.adaptations.length ? (
+          <ul>
+            {item.adaptations.map((child) => (
+              <li key={child.id}>
+                <Link to={`/library/items/${child.id}`}>{child.title}</Link>
+                <span className="muted"> · {child.community.name}</span>
+                {child.status !== "published" ? (
+                  <span className="pill lib-status"> {t(`library.status.${child.status}`)}</span>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="muted">{t("library.item.noAdaptations")}</p>
+        )}
+      </li>
+    </ol>
+  );
+}

@@ -1,0 +1,112 @@
+// "Publish results to the library" on a board's results, for facilitators: the ranked ideas with
+// their votes become a session outcome in one action (the server keeps anonymous authors out).
+import { useState } from "react";
+import { Link } from "react-router";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
+import { ITEM_AUDIENCES, type BoardId, type CommunityId, type ItemAudience } from "@convivio/protocol";
+import { call } from "../api/client";
+import { Dialog } from "../boards/Dialog";
+import { Button } from "../ui/Button";
+import { FormAlert } from "../ui/FormAlert";
+import { errorMessage } from "../ui/message";
+import { libraryKeys } from "./shared";
+
+export function PublishToLibrary({ boardId }: { boardId: BoardId }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [published, setPublished] = useState<string | null>(null);
+  if (published) {
+    return (
+      <p className="lib-published" role="status">
+        {t("library.publish.done")}{" "}
+        <Link to={`/library/items/${published}`}>{t("library.publish.open")}</Link>
+      </p>
+    );
+  }
+  return (
+    <>
+      <Button variant="secondary" className="btn-small" onClick={() => setOpen(true)}>
+        {t("library.publish.action")}
+      </Button>
+      {open ? <PublishDialog boardId={boardId} onClose={() => setOpen(false)} onDone={setPublished} /> : null}
+    </>
+  );
+}
+
+function PublishDialog({
+  boardId,
+  onClose,
+  onDone,
+}: {
+  boardId: BoardId;
+  onClose: () => void;
+  onDone: (id: string) => void;
+}) {
+  const { t } = useTranslation();
+  const communities = useQuery({
+    queryKey: libraryKeys.communities,
+    queryFn: ({ signal }) => call("listCommunities", { signal }),
+  });
+  const editable = (communities.data?.communities ?? []).filter(
+    (c) => c.myRole === "editor" || c.myRole === "admin",
+  );
+  const [communityId, setCommunityId] = useState("");
+  const [audience, setAudience] = useState<ItemAudience>("everyone");
+  const publish = useMutation({
+    mutationFn: () =>
+      call("publishBoardToLibrary", {
+        params: { boardId },
+        body: { audience, ...(communityId ? { communityId: communityId as CommunityId } : {}) },
+      }),
+    onSuccess: ({ item }) => {
+      onDone(item.id);
+      onClose();
+    },
+  });
+  return (
+    <Dialog
+      title={t("library.publish.title")}
+      description={t("library.publish.intro")}
+      onClose={onClose}
+      onSubmit={() => publish.mutate()}
+      footer={
+        <>
+          <Button variant="secondary" onClick={onClose}>
+            {t("common.cancel")}
+          </Button>
+          <Button type="submit" busy={publish.isPending}>
+            {t("library.publish.confirm")}
+          </Button>
+        </>
+      }
+    >
+      {publish.isError ? <FormAlert message={errorMessage(publish.error)} /> : null}
+      <label className="field">
+        <span className="field-label">{t("library.publish.community")}</span>
+        <select className="input select" value={communityId} onChange={(e) => setCommunityId(e.target.value)}>
+          <option value="">{t("library.publish.eventCommunity")}</option>
+          {editable.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field-label">{t("library.editor.audience")}</span>
+        <select
+          className="input select"
+          value={audience}
+          onChange={(e) => setAudience(e.target.value as ItemAudience)}
+        >
+          {ITEM_AUDIENCES.map((a) => (
+            <option key={a} value={a}>
+              {t(`library.audience.${a}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </Dialog>
+  );
+}

@@ -1,0 +1,187 @@
+// Issue 8 acceptance in the browser: a national editor sends an act down to two local
+// communities; one adopts and adapts it, the other reports an outcome; the sender's open page
+// shows both on the tally without a reload. Then a facilitator publishes a board's results to the
+// library in one action and finds them by search. Against the built server with its demo data.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startServerProcess, type ServerProcess } from "../support/server.js";
+import { launchBrowser, screenshot } from "../support/browser.js";
+
+const SLUG = "laboratorio-partecipazione-digitale";
+const ACT = "Mozione per i bilanci partecipativi nei comuni";
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+
+describe("the library in the browser", () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let national: Page;
+  let actUrl: string;
+  const contexts: BrowserContext[] = [];
+
+  function demoLink(label: string): string {
+    const match = new RegExp(`Sign in as ${label}\\s+(\\S+)`).exec(server.output());
+    if (!match?.[1]) throw new Error(`no sign-in link for ${label} in:\n${server.output()}`);
+    return match[1];
+  }
+
+  async function signInAs(
+    label: string,
+    options: { locale?: "en" | "it"; phone?: boolean } = {},
+  ): Promise<Page> {
+    const context = await browser.newContext({
+      locale: options.locale === "it" ? "it-IT" : "en-GB",
+      viewport: options.phone ? PHONE : DESKTOP,
+      ...(options.phone ? { isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+    });
+    await context.addInitScript(
+      (locale) => window.localStorage.setItem("convivio.locale", locale),
+      options.locale ?? "en",
+    );
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(demoLink(label));
+    await page.waitForURL(/\/dashboard/);
+    return page;
+  }
+
+  beforeAll(async () => {
+    server = await startServerProcess({ args: ["--demo"], env: { AUTH_RATE_LIMIT: "1000" } });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    expect(await server?.stop()).toBe(0);
+  });
+
+  it("a national editor finds the act and sends it down to two local communities", async () => {
+    national = await signInAs("national");
+    await national.getByRole("link", { name: "Library" }).click();
+    await national.getByRole("heading", { name: "Library", level: 1 }).waitFor();
+    await national.getByRole("searchbox", { name: "Search the library" }).fill("mozioni bilanci");
+    await national.getByRole("button", { name: "Search", exact: true }).click();
+    await national.getByRole("link", { name: ACT }).waitFor();
+    await screenshot(national, "library-01-search");
+    await national.getByRole("link", { name: ACT }).click();
+    await national.getByRole("heading", { name: ACT, level: 1 }).waitFor();
+    actUrl = national.url();
+
+    await national.getByRole("button", { name: "Send down…" }).click();
+    const dialog = national.getByRole("dialog", { name: "Send down to communities below" });
+    await dialog.getByRole("checkbox", { name: /Roma/ }).check();
+    await dialog.getByRole("checkbox", { name: /Milano/ }).check();
+    await screenshot(national, "library-02-send-down");
+    await dialog.getByRole("button", { name: "Send to 2 communities" }).click();
+    await dialog.waitFor({ state: "detached" });
+    const tally = national.getByTestId("tally-counts");
+    await expect.poll(() => tally.textContent()).toContain("2 received");
+    await national.locator('tr[data-community="Roma"]').getByText("Received").waitFor();
+    await national.locator('tr[data-community="Milano"]').getByText("Received").waitFor();
+  });
+
+  it("Roma adopts and adapts it; Milano reports an outcome; the sender's open page shows both", async () => {
+    // Roma's editor, in Italian, on a phone.
+    const roma = await signInAs("roma", { locale: "it", phone: true });
+    await roma.goto(`${server.url}/communities/roma`);
+    const entry = roma.locator(`li[data-item-title="${ACT}"]`);
+    await entry.waitFor();
+    await screenshot(roma, "library-03-inbox-phone-it");
+    await entry.getByRole("button", { name: "Adotta e adatta" }).click();
+    await roma.waitForURL(/\/edit$/);
+    const body = roma.getByLabel("Testo");
+    await body.fill(
+      `${await body.inputValue()}\n\n3. a coinvolgere i municipi di Roma nella scelta dei progetti.`,
+    );
+    await roma.getByRole("button", { name: "Pubblica" }).click();
+    await roma.waitForURL(/\/library\/items\/[^/]+$/);
+    await roma.getByText("Adattato da").waitFor();
+    await roma.getByRole("link", { name: ACT }).first().waitFor();
+    await roma.getByRole("button", { name: "Cosa è cambiato" }).click();
+    await roma.locator(".lib-diff-added", { hasText: "municipi di Roma" }).waitFor();
+    await screenshot(roma, "library-04-adapted-phone-it");
+
+    const milano = await signInAs("milano");
+    await milano.goto(`${server.url}/communities/milano`);
+    const milanoEntry = milano.locator(`li[data-item-title="${ACT}"]`);
+    await milanoEntry.getByRole("button", { name: "Report outcome" }).click();
+    const outcome = milano.getByRole("dialog", { name: "How did it go?" });
+    await outcome.getByRole("radio", { name: "Approved" }).check();
+    await outcome.getByLabel("Date").fill("2026-03-12");
+    await outcome.getByLabel("Short note").fill("Approvata all'unanimità in consiglio comunale.");
+    await outcome.getByRole("button", { name: "Save outcome" }).click();
+    await outcome.waitFor({ state: "detached" });
+    await milanoEntry.getByText("Approved").waitFor();
+
+    // The sender never reloaded: the tally arrived over the socket.
+    expect(national.url()).toBe(actUrl);
+    const tally = national.getByTestId("tally-counts");
+    await expect.poll(() => tally.textContent()).toContain("1 adopted");
+    await expect.poll(() => tally.textContent()).toContain("1 outcomes reported");
+    await national.locator('tr[data-community="Roma"]').getByText("Adopted").waitFor();
+    await national.locator('tr[data-community="Milano"]').getByText("Approved").waitFor();
+    await national.getByText("Approvata all'unanimità in consiglio comunale.").waitFor();
+    // The family tree names Roma's adaptation.
+    await national.locator(".lib-family").getByText("Roma").waitFor();
+    await screenshot(national, "library-05-tally");
+  });
+
+  it("a facilitator publishes a board's results to the library and finds them by search", async () => {
+    const facilitator = await signInAs("facilitator");
+    await facilitator.goto(`${server.url}/e/${SLUG}`);
+    await facilitator.getByRole("button", { name: "New board" }).click();
+    await facilitator.getByLabel("Title").fill("Servizi digitali: da dove partire");
+    await facilitator
+      .getByLabel("Session", { exact: true })
+      .selectOption({ label: "Tavoli tematici: servizi pubblici digitali" });
+    await facilitator.getByRole("button", { name: "Create board" }).click();
+    await facilitator.waitForURL(/\/boards\//);
+    const boardUrl = facilitator.url();
+    await facilitator.getByText("Live", { exact: true }).waitFor();
+
+    const sara = await signInAs("attendee", { locale: "it" });
+    await sara.goto(boardUrl);
+    await sara.getByText("In diretta", { exact: true }).waitFor();
+    const composer = sara.getByLabel(/^Nuova idea per/).first();
+    await composer.fill("Sportello anagrafe su appuntamento online");
+    await composer.press("Enter");
+    await composer.fill("Wi-fi gratuito nelle biblioteche civiche");
+    await composer.press("Enter");
+    await facilitator.getByRole("article", { name: "Sportello anagrafe su appuntamento online" }).waitFor();
+
+    await facilitator.getByRole("button", { name: "Start grouping" }).click();
+    await facilitator.getByRole("button", { name: "Start voting" }).click();
+    await facilitator.getByRole("button", { name: "Reveal the votes" }).waitFor();
+    const idea = sara.getByRole("article", { name: "Sportello anagrafe su appuntamento online" });
+    for (let i = 1; i <= 2; i++) {
+      await idea.getByRole("button", { name: "Aggiungi un voto", exact: true }).click();
+      await sara.getByText(`Ti restano ${5 - i} voti su 5`).waitFor();
+    }
+    await facilitator.getByRole("button", { name: "Reveal the votes" }).click();
+    await facilitator.locator(".results-chart").waitFor();
+
+    await facilitator.getByRole("button", { name: "Publish results to the library" }).click();
+    const dialog = facilitator.getByRole("dialog", { name: "Publish the results to the library" });
+    await screenshot(facilitator, "library-06-publish-results");
+    await dialog.getByRole("button", { name: "Publish" }).click();
+    await facilitator.getByText("Published to the library.").waitFor();
+
+    await facilitator.goto(`${server.url}/library`);
+    await facilitator.getByRole("searchbox", { name: "Search the library" }).fill("sportello appuntamenti");
+    await facilitator.getByRole("button", { name: "Search", exact: true }).click();
+    const hit = facilitator.locator(".lib-result", { hasText: "Servizi digitali: da dove partire" });
+    await hit.waitFor();
+    await hit.getByText("Session outcome").waitFor();
+    await screenshot(facilitator, "library-07-found");
+    await hit.getByRole("link").first().click();
+    // The ranking with its votes (first, with Sara's two), and the session it came from.
+    const first = facilitator
+      .getByRole("row", { name: /^1 Sportello anagrafe su appuntamento online\s+2\b/ })
+      .first();
+    await first.waitFor();
+    expect(await facilitator.locator(".lib-body").textContent()).toContain(
+      "Tavoli tematici: servizi pubblici digitali",
+    );
+    await screenshot(facilitator, "library-08-outcome-page");
+  });
+});
