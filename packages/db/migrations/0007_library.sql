@@ -69,6 +69,11 @@ CREATE TABLE library_items (
   ) STORED,
   CHECK (version > 0)
 );
+-- A row with its body and its vector passes the 2 kB TOAST threshold, and the vector, the widest
+-- column, would be moved out of line: every match and every rank then fetches it from the TOAST
+-- table (measured: 28 ms instead of 6 ms to match 5,000 items). MAIN keeps the vector in the row
+-- and lets the body, read only for the page's snippets, go out of line instead.
+ALTER TABLE library_items ALTER COLUMN search SET STORAGE MAIN;
 CREATE INDEX library_items_search_idx ON library_items USING gin (search);
 CREATE INDEX library_items_tags_idx ON library_items USING gin (tags jsonb_path_ops);
 CREATE INDEX library_items_community_idx ON library_items (community_id, status);
