@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, sql, type Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import type { BoardAck, IdeaId } from "@convivio/protocol";
+import { JobName, type BoardAck, type IdeaId } from "@convivio/protocol";
 import { startTestServer, type TestServer } from "../test/harness.js";
 import { BoardStore } from "./store.js";
 import {
@@ -171,6 +171,9 @@ describe("a board on two nodes (PostgreSQL + Redis)", () => {
     expect(await facilitatorElsewhere.send({ type: "setTimer", durationMs: 1_000 })).toMatchObject({
       ok: true,
     });
+    // Acked means armed: the job is in Redis already, not only the deadline in the database (a
+    // node dying right after the ack would otherwise leave the timer to the next start-up).
+    expect(await nodes[1]!.jobs.pending(JobName.boardTimer)).toHaveLength(1);
     expect(await Promise.all(nodes.map((node) => node.boards.rearm()))).toEqual([1, 1]);
     await eventually(() => expect(facilitator.view!.meta.phase).toBe("reveal"), 15_000);
     await converged(all);

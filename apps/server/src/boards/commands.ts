@@ -13,15 +13,23 @@ import {
   type ParticipantId,
 } from "@convivio/protocol";
 import type { Clock } from "../auth/clock.js";
+import { settleWithin } from "../ops/settleWithin.js";
 import type { BoardStore, CommandItem, LoadedBoard } from "./store.js";
 
-/** Told about every committed change (with its events, in order), after the commit and before the ack. */
+/**
+ * Told about every committed change (with its events, in order), after the commit and before the
+ * ack. A listener that returns a promise holds the batch's acks until it settles, for at most
+ * LISTENER_WAIT_MS (the phase timers: an acked timer must be armed, not merely committed).
+ */
 export type CommitListener = (
   boardId: BoardId,
   after: LoadedBoard,
   before: BoardState,
   events: readonly BoardEvent[],
-) => void;
+) => void | Promise<void>;
+
+/** Longest an ack waits for the listeners (Redis down: the timer is re-armed when it is back). */
+export const LISTENER_WAIT_MS = 2_000;
 
 /** Commands waiting for one board in this process before new ones are refused as `rate_limited`. */
 export const MAX_QUEUED_PER_BOARD = 500;
@@ -118,7 +126,7 @@ export class BoardCommands {
       const items = batch.map(({ item }) => ({ ...item, ctx: { ...item.ctx, now } }));
       try {
         const outcome = await this.deps.store.execute(boardId, items);
-        if (outcome.committed) this.tell(boardId, outcome.committed);
+        if (outcome.committed) await this.tell(boardId, outcome.committed);
         batch.forEach((queued, index) => queued.resolve(outcome.acks[index]!));
       } catch (err) {
         // Nothing of the batch is committed: every command in it fails, and may be retried.
@@ -127,17 +135,22 @@ export class BoardCommands {
     }
   }
 
-  private tell(
+  private async tell(
     boardId: BoardId,
     { after, before, events }: { after: LoadedBoard; before: BoardState; events: readonly BoardEvent[] },
-  ): void {
+  ): Promise<void> {
+    const pending: Promise<void>[] = [];
     for (const listener of this.listeners) {
       try {
-        listener(boardId, after, before, events);
+        const done = listener(boardId, after, before, events);
+        if (done) pending.push(done);
       } catch (err) {
         // The change is committed; a listener's failure must not turn it into a failed ack.
         this.deps.logger.error({ err, boardId }, "board commit listener failed");
       }
     }
+    if (pending.length === 0) return;
+    const failed = (err: unknown) => this.deps.logger.error({ err, boardId }, "board commit listener failed");
+    await settleWithin(Promise.all(pending.map((p) => p.catch(failed))), LISTENER_WAIT_MS);
   }
 }

@@ -53,9 +53,9 @@ export function createBoardFeature(deps: BoardFeatureDeps): BoardFeature {
   );
   const commands = new BoardCommands({ store, clock, logger });
   const timers = new BoardTimers({ db, jobs, clock, logger, commands: () => commands });
-  commands.onCommitted((boardId, after, before) => {
-    void timers.afterCommit(boardId, before, after.state);
-  });
+  // The ack of a command that sets a deadline waits for its job: a node that dies right after
+  // acking leaves the timer armed in Redis, not only in the database.
+  commands.onCommitted((boardId, after, before) => timers.afterCommit(boardId, before, after.state));
   const feature: BoardFeature = {
     router: boardRoutes({ db, store, clock }),
     store,

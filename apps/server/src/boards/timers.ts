@@ -50,11 +50,14 @@ export class BoardTimers {
     });
   }
 
-  /** Arms the job for a deadline the state now has (after a commit). Failures are logged: start-up re-arms. */
-  async afterCommit(boardId: BoardId, before: BoardState, after: BoardState): Promise<void> {
-    if (after.deadlineAt === null) return;
-    if (after.deadlineAt === before.deadlineAt && after.phase === before.phase) return;
-    await this.arm({ boardId, phase: after.phase, deadlineAt: after.deadlineAt });
+  /**
+   * Arms the job for a deadline the state now has (after a commit); undefined when the commit set
+   * none, so the vote path does not wait on anything. Failures are logged: start-up re-arms.
+   */
+  afterCommit(boardId: BoardId, before: BoardState, after: BoardState): Promise<void> | undefined {
+    if (after.deadlineAt === null) return undefined;
+    if (after.deadlineAt === before.deadlineAt && after.phase === before.phase) return undefined;
+    return this.arm({ boardId, phase: after.phase, deadlineAt: after.deadlineAt });
   }
 
   async arm(job: { boardId: string; phase: BoardPhase; deadlineAt: number }): Promise<void> {
