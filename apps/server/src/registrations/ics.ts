@@ -88,8 +88,24 @@ function formatOffset(ms: number): string {
   return `${sign}${hh}${mm}`;
 }
 
+// Finding a zone's transitions takes a hundred Intl lookups; every email of one event asks for the
+// same window (the registration storm spent 8% of the server's CPU here), so answers are kept.
+const ZONE_LINES_CACHED = 256;
+const zoneLinesCache = new Map<string, readonly string[]>();
+
 /** VTIMEZONE lines with one observance per offset in force from a year before `from` to `to`. */
-function timeZoneLines(timeZone: string, from: number, to: number): string[] {
+function timeZoneLines(timeZone: string, from: number, to: number): readonly string[] {
+  const key = `${timeZone} ${from} ${to}`;
+  let lines = zoneLinesCache.get(key);
+  if (!lines) {
+    if (zoneLinesCache.size >= ZONE_LINES_CACHED) zoneLinesCache.clear();
+    lines = computeTimeZoneLines(timeZone, from, to);
+    zoneLinesCache.set(key, lines);
+  }
+  return lines;
+}
+
+function computeTimeZoneLines(timeZone: string, from: number, to: number): string[] {
   const windowStart = from - 366 * DAY_MS;
   const transitions = zoneTransitions(windowStart, to + 1, timeZone);
   const initial = zoneOffsetMs(windowStart, timeZone);

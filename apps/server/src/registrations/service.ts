@@ -46,6 +46,7 @@ import {
 import { admit, checkAnswers, registrationWindowState, seatsLeft, type QuestionRule } from "./rules.js";
 import { issueRegistrationLink } from "./links.js";
 import type { ReminderSync } from "./reminders.js";
+import { GroupCommit, QueueFullError } from "./groupCommit.js";
 
 export interface RegistrationInput {
   name: string;
@@ -99,8 +100,23 @@ export async function activeQuestions(tx: Db, eventId: string): Promise<Question
 const byEmail = (eventId: string, email: string) =>
   and(eq(registrations.eventId, eventId), sql`lower(${registrations.email}) = ${email.toLowerCase()}`);
 
+/** What one batch of registrations for an event shares: the locked row, and what it read once. */
+interface EventBatch {
+  event: EventRow;
+  questions?: QuestionRule[];
+  /** Seats taken and people waiting, kept up to date by each registration of the batch. */
+  counts?: { taken: number; waiting: number };
+}
+
 export class RegistrationService {
-  constructor(private readonly deps: RegistrationServiceDeps) {}
+  private readonly batches: GroupCommit<EventBatch>;
+
+  constructor(private readonly deps: RegistrationServiceDeps) {
+    this.batches = new GroupCommit<EventBatch>({
+      db: deps.db,
+      open: async (tx, eventId) => ({ event: await lockEvent(tx, eventId) }),
+    });
+  }
 
   /** Runs `work` in one transaction and, after commit, sends its messages and updates reminders. */
   async run<T>(work: (ledger: Ledger) => Promise<T>): Promise<T> {
@@ -127,109 +143,139 @@ export class RegistrationService {
 
   /**
    * Registers someone, or returns their existing registration untouched (same event, same email in
-   * any case): the idempotency check, the seat count and the insert all happen under the event lock.
+   * any case): the idempotency check, the seat count and the insert all happen under the event
+   * lock. Registrations of one event arriving together share a transaction (groupCommit.ts), each
+   * in its own savepoint, and each is answered once that transaction has committed.
    */
   async register(eventId: string, input: RegistrationInput, source: RegistrationSource): Promise<Registered> {
-    return this.run(async (ledger) => {
-      const { tx, now } = ledger;
-      const self = source.kind === "self";
-      const event = await lockEvent(tx, eventId);
-      if (self) {
-        const state = registrationWindowState(event, now);
-        if (state !== "open") throw new HttpError(ErrorCode.registrationClosed, CLOSED_DETAIL[state]);
-      }
-      const [existing] = await tx.select().from(registrations).where(byEmail(eventId, input.email));
-      if (existing && existing.status !== "cancelled") {
-        return {
-          registration: existing,
-          created: false,
-          waitlistPosition: await waitlistPosition(tx, existing),
-        };
-      }
-
-      const questions = await activeQuestions(tx, eventId);
-      const checked = checkAnswers(questions, input.answers, self);
-      if (!checked.ok)
-        throw new HttpError(ErrorCode.validationFailed, "Some answers are not valid", checked.issues);
-      if (self && event.consentVersion !== null && input.consent?.version !== event.consentVersion) {
-        throw new HttpError(ErrorCode.validationFailed, "Accept the current privacy text to register", [
-          { path: "consent", message: `accept version ${event.consentVersion} of the consent text` },
-        ]);
-      }
-      const code =
-        self && input.inviteCode ? await this.claimInviteCode(tx, event, input.inviteCode, now) : null;
-      const counts = await seatCounts(tx, eventId);
-      const admission = admit(
-        {
-          capacity: event.capacity,
-          seatsTaken: counts.taken,
-          waitlist: event.waitlistEnabled,
-          approvalRequired: event.approvalRequired,
-        },
-        {
-          skipApproval: !self || code !== null,
-          bypassCapacity: self ? (code?.bypassCapacity ?? false) : source.overCapacity,
-        },
+    const effects = new Effects();
+    let result: Registered;
+    try {
+      result = await this.batches.submit(eventId, (tx, batch) =>
+        this.registerLocked({ tx, now: this.deps.clock.now(), effects }, batch, input, source),
       );
-      if (admission.status === "full") {
-        throw new HttpError(ErrorCode.capacityReached, "The event is full and has no waitlist");
-      }
+    } catch (err) {
+      if (err instanceof QueueFullError)
+        throw new HttpError(ErrorCode.rateLimited, "Too many registrations at once; try again");
+      throw err;
+    }
+    await this.flush(effects);
+    return result;
+  }
 
-      const locale =
-        input.locale ?? (event.languages.includes("en") && !event.languages.includes("it") ? "en" : "it");
-      const userId = await ensureUser(tx, input.email, input.name, locale);
-      const fields = {
-        userId,
-        name: input.name,
-        locale,
-        status: admission.status,
-        arrival: nextArrival,
-        waitlistOrder: admission.status === "waitlisted" ? nextArrival : null,
-        overCapacity: admission.overCapacity,
-        source: source.kind,
-        inviteCodeId: code?.id ?? null,
-        consentVersion: self ? event.consentVersion : null,
-        consentAt: self && event.consentVersion !== null ? now : null,
-        updatedAt: now,
-      } as const;
-      const [registration] = existing
-        ? await tx.update(registrations).set(fields).where(eq(registrations.id, existing.id)).returning()
-        : await tx
-            .insert(registrations)
-            .values({ ...fields, eventId, email: input.email, createdAt: now })
-            .returning();
-      const row = registration!;
-      const actor: ChangeActor = self ? { kind: "attendee", userId } : source.actor;
-      await recordChange(ledger, {
-        registrationId: row.id,
-        from: existing?.status ?? null,
-        to: row.status,
-        actor,
-        reason: code ? "invite code" : null,
-      });
-      await replaceAnswers(tx, row.id, questions, checked.answers);
-      // Newly waiting people queue behind everyone already waiting.
-      const position = row.status === "waitlisted" ? counts.waiting + 1 : null;
-      if (self || source.notify) {
-        await addMessage(
-          ledger,
-          row.id,
-          row.status as MessageKind,
-          position ? { waitlistPosition: position } : {},
-        );
-      }
-      if (row.status === "confirmed") {
-        await syncAttendeeRole(ledger, row, "confirmed");
-        // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
-        ledger.effects.reminders.add(row.id);
-      }
+  /** One registration inside a batch that holds the event's lock; `batch.counts` follows its commits. */
+  private async registerLocked(
+    ledger: Ledger,
+    batch: EventBatch,
+    input: RegistrationInput,
+    source: RegistrationSource,
+  ): Promise<Registered> {
+    const { tx, now } = ledger;
+    const { event } = batch;
+    const eventId = event.id;
+    const self = source.kind === "self";
+    if (self) {
+      const state = registrationWindowState(event, now);
+      if (state !== "open") throw new HttpError(ErrorCode.registrationClosed, CLOSED_DETAIL[state]);
+    }
+    const [existing] = await tx.select().from(registrations).where(byEmail(eventId, input.email));
+    if (existing && existing.status !== "cancelled") {
       return {
-        registration: row,
-        created: true,
-        waitlistPosition: position,
-        ...(self ? { manageToken: await issueRegistrationLink(tx, row.id, event, now) } : {}),
+        registration: existing,
+        created: false,
+        waitlistPosition: await waitlistPosition(tx, existing),
       };
+    }
+
+    batch.questions ??= await activeQuestions(tx, eventId);
+    const questions = batch.questions;
+    const checked = checkAnswers(questions, input.answers, self);
+    if (!checked.ok)
+      throw new HttpError(ErrorCode.validationFailed, "Some answers are not valid", checked.issues);
+    if (self && event.consentVersion !== null && input.consent?.version !== event.consentVersion) {
+      throw new HttpError(ErrorCode.validationFailed, "Accept the current privacy text to register", [
+        { path: "consent", message: `accept version ${event.consentVersion} of the consent text` },
+      ]);
+    }
+    const code =
+      self && input.inviteCode ? await this.claimInviteCode(tx, event, input.inviteCode, now) : null;
+    batch.counts ??= await seatCounts(tx, eventId);
+    const counts = batch.counts;
+    const admission = admit(
+      {
+        capacity: event.capacity,
+        seatsTaken: counts.taken,
+        waitlist: event.waitlistEnabled,
+        approvalRequired: event.approvalRequired,
+      },
+      {
+        skipApproval: !self || code !== null,
+        bypassCapacity: self ? (code?.bypassCapacity ?? false) : source.overCapacity,
+      },
+    );
+    if (admission.status === "full") {
+      throw new HttpError(ErrorCode.capacityReached, "The event is full and has no waitlist");
+    }
+
+    const locale =
+      input.locale ?? (event.languages.includes("en") && !event.languages.includes("it") ? "en" : "it");
+    const userId = await ensureUser(tx, input.email, input.name, locale);
+    const fields = {
+      userId,
+      name: input.name,
+      locale,
+      status: admission.status,
+      arrival: nextArrival,
+      waitlistOrder: admission.status === "waitlisted" ? nextArrival : null,
+      overCapacity: admission.overCapacity,
+      source: source.kind,
+      inviteCodeId: code?.id ?? null,
+      consentVersion: self ? event.consentVersion : null,
+      consentAt: self && event.consentVersion !== null ? now : null,
+      updatedAt: now,
+    } as const;
+    const [registration] = existing
+      ? await tx.update(registrations).set(fields).where(eq(registrations.id, existing.id)).returning()
+      : await tx
+          .insert(registrations)
+          .values({ ...fields, eventId, email: input.email, createdAt: now })
+          .returning();
+    const row = registration!;
+    const actor: ChangeActor = self ? { kind: "attendee", userId } : source.actor;
+    await recordChange(ledger, {
+      registrationId: row.id,
+      from: existing?.status ?? null,
+      to: row.status,
+      actor,
+      reason: code ? "invite code" : null,
     });
+    // A cancelled registration coming back may carry answers to replace; a new one has none.
+    await replaceAnswers(tx, row.id, questions, checked.answers, existing !== undefined);
+    // Newly waiting people queue behind everyone already waiting.
+    const position = row.status === "waitlisted" ? counts.waiting + 1 : null;
+    if (self || source.notify) {
+      await addMessage(
+        ledger,
+        row.id,
+        row.status as MessageKind,
+        position ? { waitlistPosition: position } : {},
+      );
+    }
+    if (row.status === "confirmed") {
+      await syncAttendeeRole(ledger, row, "confirmed");
+      // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
+      ledger.effects.reminders.add(row.id);
+    }
+    const manageToken = self ? await issueRegistrationLink(tx, row.id, event, now) : undefined;
+    // Last, after every statement of this registration: the batch's counts move only with it.
+    if (row.status === "confirmed" && !row.overCapacity) counts.taken += 1;
+    if (row.status === "waitlisted") counts.waiting += 1;
+    return {
+      registration: row,
+      created: true,
+      waitlistPosition: position,
+      ...(manageToken ? { manageToken } : {}),
+    };
   }
 
   private async claimInviteCode(tx: Tx, event: EventRow, text: string, now: Date) {
@@ -387,17 +433,19 @@ async function replaceAnswers(
   registrationId: string,
   questions: readonly QuestionRule[],
   answers: Record<string, AnswerValue>,
+  mayHaveAnswers = true,
 ): Promise<void> {
   if (questions.length === 0) return;
-  await tx.delete(registrationAnswers).where(
-    and(
-      eq(registrationAnswers.registrationId, registrationId),
-      inArray(
-        registrationAnswers.questionId,
-        questions.map((q) => q.id),
+  if (mayHaveAnswers)
+    await tx.delete(registrationAnswers).where(
+      and(
+        eq(registrationAnswers.registrationId, registrationId),
+        inArray(
+          registrationAnswers.questionId,
+          questions.map((q) => q.id),
+        ),
       ),
-    ),
-  );
+    );
   const rows = Object.entries(answers).map(([questionId, value]) => ({ registrationId, questionId, value }));
   if (rows.length > 0) await tx.insert(registrationAnswers).values(rows);
 }

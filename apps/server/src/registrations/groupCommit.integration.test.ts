@@ -1,0 +1,120 @@
+// The group-commit contract on both databases: units of one key share a transaction, a failing
+// unit is undone alone, nobody is answered before the commit, and order is kept.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { sql, type Database } from "@convivio/db";
+import { testDatabases } from "@convivio/db/testing";
+import { GroupCommit, MAX_UNITS_PER_BATCH } from "./groupCommit.js";
+
+describe.each(testDatabases())("group commit on $driver", ({ open }) => {
+  let database: Database;
+  beforeEach(async () => {
+    database = await open({ migrate: false });
+    await database.db.execute(sql`CREATE TABLE units (n integer PRIMARY KEY, tx bigint NOT NULL)`);
+  });
+  afterEach(() => database.close());
+
+  const stored = async () =>
+    (await database.db.execute<{ n: number }>(sql`SELECT n FROM units ORDER BY n`)).rows.map((r) =>
+      Number(r.n),
+    );
+
+  it("runs units arriving together in one transaction, in arrival order, each answered after the commit", async () => {
+    const opened: string[] = [];
+    const batches = new GroupCommit<{ key: string }>({
+      db: database.db,
+      open: async (_tx, key) => {
+        opened.push(key);
+        return { key };
+      },
+    });
+    const order: number[] = [];
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        batches
+          .submit("event-a", async (tx) => {
+            order.push(n);
+            const { rows } = await tx.execute<{ tx: string }>(
+              sql`INSERT INTO units (n, tx) VALUES (${n}, txid_current()) RETURNING tx`,
+            );
+            return { n, tx: rows[0]!.tx };
+          })
+          .then(async (answer) => {
+            // Answered only once its batch is visible to everyone.
+            expect(await stored()).toContain(answer.n);
+            return answer;
+          }),
+      ),
+    );
+    expect(order).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    // The first unit starts a batch on its own; the 19 that queued behind it share the next one.
+    expect(new Set(answers.map((a) => a.tx)).size).toBe(2);
+    expect(opened).toEqual(["event-a", "event-a"]);
+  });
+
+  it("undoes a failing unit alone and hands it its own error", async () => {
+    const batches = new GroupCommit<null>({ db: database.db, open: async () => null });
+    const insert = (n: number) =>
+      batches.submit("k", async (tx) => {
+        await tx.execute(sql`INSERT INTO units (n, tx) VALUES (${n}, txid_current())`);
+        if (n === 3) throw new Error("unit 3 is refused");
+        return n;
+      });
+    // A duplicate key is a database error inside the unit's savepoint, not the batch's.
+    const duplicate = () =>
+      batches.submit("k", async (tx) => {
+        await tx.execute(sql`INSERT INTO units (n, tx) VALUES (1, txid_current())`);
+      });
+    const results = await Promise.allSettled([insert(1), insert(2), insert(3), duplicate(), insert(4)]);
+    expect(results.map((r) => r.status)).toEqual([
+      "fulfilled",
+      "fulfilled",
+      "rejected",
+      "rejected",
+      "fulfilled",
+    ]);
+    expect((results[2] as PromiseRejectedResult).reason).toEqual(new Error("unit 3 is refused"));
+    expect(await stored()).toEqual([1, 2, 4]);
+  });
+
+  it("keeps batches of different keys apart and bounds a batch's size", async () => {
+    const batches = new GroupCommit<string>({ db: database.db, open: async (_tx, key) => key, maxUnits: 5 });
+    const txOf = new Map<number, string>();
+    await Promise.all(
+      Array.from({ length: 12 }, (_, n) =>
+        batches.submit(n % 2 === 0 ? "even" : "odd", async (tx, key) => {
+          expect(key).toBe(n % 2 === 0 ? "even" : "odd");
+          const { rows } = await tx.execute<{ tx: string }>(
+            sql`INSERT INTO units (n, tx) VALUES (${n}, txid_current()) RETURNING tx`,
+          );
+          txOf.set(n, rows[0]!.tx);
+        }),
+      ),
+    );
+    const even = new Set([0, 2, 4, 6, 8, 10].map((n) => txOf.get(n)));
+    const odd = new Set([1, 3, 5, 7, 9, 11].map((n) => txOf.get(n)));
+    for (const tx of even) expect(odd.has(tx)).toBe(false);
+    // Six units per key, at most five per batch: at least two transactions each.
+    expect(even.size).toBeGreaterThanOrEqual(2);
+    expect(MAX_UNITS_PER_BATCH).toBeGreaterThan(5);
+  });
+
+  it("when the batch itself fails, each unit is retried alone and answered with its own outcome", async () => {
+    let opens = 0;
+    const batches = new GroupCommit<null>({
+      db: database.db,
+      open: async () => {
+        // The second batch's lock fails once (as a lost connection would): its units run alone.
+        if (++opens === 2) throw new Error("lock lost");
+        return null;
+      },
+    });
+    const unit = (n: number) =>
+      batches.submit("k", async (tx) => {
+        await tx.execute(sql`INSERT INTO units (n, tx) VALUES (${n}, txid_current())`);
+        return n;
+      });
+    expect(await Promise.all([unit(1), unit(2), unit(3)])).toEqual([1, 2, 3]);
+    expect(await stored()).toEqual([1, 2, 3]);
+    expect(opens).toBe(4);
+  });
+});

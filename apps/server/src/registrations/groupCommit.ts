@@ -1,0 +1,115 @@
+// Group commit for work that serializes on one lock anyway (every registration of an event takes
+// the event's row lock). Units of work for the same key wait in this process and run in batches:
+// one transaction per batch, the shared lock taken once, each unit in its own savepoint so a unit
+// that fails (a full event, a bad answer, a database error) is undone alone and the others go on.
+// Every unit is answered only after its batch has committed, so an answer is durable. Other
+// processes still queue on the database lock: the batching is per process, the invariants are the
+// lock's. (Found by the registration storm in tests/load: one transaction per registration spent
+// most of its time handing the lock on and committing, see docs/performance.md.)
+import type { Db, Tx } from "@convivio/db";
+
+/** Most units decided in one transaction: bounds how long one batch holds the lock. */
+export const MAX_UNITS_PER_BATCH = 64;
+
+/** Units waiting for one key before new ones are refused. */
+export const MAX_QUEUED_PER_KEY = 10_000;
+
+export class QueueFullError extends Error {
+  constructor() {
+    super("too many units waiting for this key");
+  }
+}
+
+interface Pending<C> {
+  work: (tx: Tx, context: C) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export interface GroupCommitOptions<C> {
+  db: Db;
+  /** Runs first in each batch's transaction (take the shared lock there); its result is handed to every unit. */
+  open: (tx: Tx, key: string) => Promise<C>;
+  maxUnits?: number;
+}
+
+export class GroupCommit<C> {
+  private readonly queues = new Map<string, Pending<C>[]>();
+  private readonly maxUnits: number;
+
+  constructor(private readonly options: GroupCommitOptions<C>) {
+    this.maxUnits = options.maxUnits ?? MAX_UNITS_PER_BATCH;
+  }
+
+  /** Runs `work` in a batch of `key`; resolves with its result once that batch has committed. */
+  submit<T>(key: string, work: (tx: Tx, context: C) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const pending: Pending<C> = { work, resolve: resolve as (value: unknown) => void, reject };
+      const queue = this.queues.get(key);
+      if (queue) {
+        if (queue.length >= MAX_QUEUED_PER_KEY) return reject(new QueueFullError());
+        queue.push(pending);
+        return;
+      }
+      this.queues.set(key, [pending]);
+      void this.drain(key);
+    });
+  }
+
+  private async drain(key: string): Promise<void> {
+    for (;;) {
+      const queue = this.queues.get(key);
+      if (!queue || queue.length === 0) {
+        this.queues.delete(key);
+        return;
+      }
+      const batch = queue.splice(0, this.maxUnits);
+      let settled: Settled[];
+      try {
+        settled = await this.runBatch(key, batch);
+      } catch (err) {
+        // The batch itself failed (the lock, or the commit): nothing of it is stored. A single unit
+        // retried alone tells its own outcome; a batch of one has nothing to learn from a retry.
+        if (batch.length === 1) settled = [{ ok: false, error: err }];
+        else settled = await this.runEachAlone(key, batch);
+      }
+      settled.forEach((outcome, i) => {
+        const unit = batch[i]!;
+        if (outcome.ok) unit.resolve(outcome.value);
+        else unit.reject(outcome.error);
+      });
+    }
+  }
+
+  private runBatch(key: string, batch: Pending<C>[]): Promise<Settled[]> {
+    return this.options.db.transaction(async (tx) => {
+      const context = await this.options.open(tx, key);
+      const settled: Settled[] = [];
+      for (const unit of batch) {
+        try {
+          // A nested transaction is a savepoint: a unit that throws is rolled back alone.
+          const value = await tx.transaction((savepoint) => unit.work(savepoint, context));
+          settled.push({ ok: true, value });
+        } catch (error) {
+          settled.push({ ok: false, error });
+        }
+      }
+      return settled;
+    });
+  }
+
+  private async runEachAlone(key: string, batch: Pending<C>[]): Promise<Settled[]> {
+    const settled: Settled[] = [];
+    for (const unit of batch) {
+      try {
+        const [outcome] = await this.runBatch(key, [unit]);
+        settled.push(outcome!);
+      } catch (error) {
+        settled.push({ ok: false, error });
+      }
+    }
+    return settled;
+  }
+}
