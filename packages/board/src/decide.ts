@@ -1,7 +1,7 @@
 // The command side: check a command against the state and the rules, and answer with the events
 // it causes (folded into the new state) or a refusal with one closed code. Never mutates input.
 import { BoardErrorCode } from "@convivio/protocol";
-import { replay } from "./apply.js";
+import { applyEvent } from "./apply.js";
 import type { Command } from "./commands.js";
 import { decideAddComment, decideDeleteComment, decideSetReaction } from "./comments.js";
 import type { BoardEvent } from "./events.js";
@@ -17,14 +17,27 @@ import type { Env, Verdict } from "./verdict.js";
 import { decideCastVote, decideRetractVote } from "./votes.js";
 
 export type DecideResult =
-  { ok: true; state: BoardState; events: readonly BoardEvent[] } | { ok: false; code: BoardErrorCode };
+  | {
+      ok: true;
+      state: BoardState;
+      events: readonly BoardEvent[];
+      /** The board's seq after each event, in order (what a store writes beside each event). */
+      seqs: readonly number[];
+    }
+  | { ok: false; code: BoardErrorCode };
 
 /** Decide a command (B5): the new state and the events that lead to it, or a refusal code. */
 export function decide(state: BoardState, command: Command, ctx: DecideContext): DecideResult {
   if (command.boardId !== state.id) return { ok: false, code: BoardErrorCode.boardMismatch };
   const verdict = judge(state, command, ctx);
   if (!verdict.ok) return verdict;
-  return { ok: true, state: replay(state, verdict.events), events: verdict.events };
+  let next = state;
+  const seqs: number[] = [];
+  for (const event of verdict.events) {
+    next = applyEvent(next, event);
+    seqs.push(next.seq);
+  }
+  return { ok: true, state: next, events: verdict.events, seqs };
 }
 
 /** The id of the idea, comment or group a command created (for the ack's `createdId`), if any. */

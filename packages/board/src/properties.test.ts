@@ -139,6 +139,14 @@ function runSession(session: Session): void {
     if (!result.ok) return;
     // B5/B29: the new state is exactly the fold of the emitted events over the old one.
     check(same(result.state, replay(before, result.events)), "decide differs from the fold of its events");
+    // B29: the seq after each event, as decide reports it, is the seq the fold reaches there.
+    check(
+      same(
+        result.seqs,
+        result.events.map((_, i) => replay(before, result.events.slice(0, i + 1)).seq),
+      ),
+      "decide reported other seqs than the fold of its events",
+    );
     check(result.state.seq >= before.seq, "seq went back");
     state = result.state;
     log.push(...result.events);
