@@ -1,7 +1,7 @@
 import type { GroupId, IdeaId } from "@convivio/protocol";
 import { describe, expect, it } from "vitest";
 import { ALICE, BOB, CAROL, FAC, TestBoard, uuid } from "../test/fixtures.js";
-import { mergeVoteLedger, remainingBudget, tallies } from "./index.js";
+import { ledgerFrom, mergeVoteLedger, remainingBudget, tallies, voters, votesOf } from "./index.js";
 
 function createGroup(board: TestBoard, title: string): GroupId {
   const [event] = board.do(FAC, { type: "createGroup", title });
@@ -102,8 +102,8 @@ describe("merging", () => {
     board.vote(CAROL, source, 1);
     expect(remainingBudget(board.state, BOB)).toBe(2);
     board.do(FAC, { type: "mergeIdeas", sourceId: source, targetId: target });
-    expect(board.state.votes[BOB]).toEqual({ [target]: 3 });
-    expect(board.state.votes[CAROL]).toEqual({ [target]: 1 });
+    expect(votesOf(board.state, BOB)).toEqual({ [target]: 3 });
+    expect(votesOf(board.state, CAROL)).toEqual({ [target]: 1 });
     expect(remainingBudget(board.state, BOB)).toBe(3);
     expect(tallies(board.state)).toEqual({ [target]: 4 });
   });
@@ -112,12 +112,20 @@ describe("merging", () => {
     const s = uuid(1) as IdeaId;
     const t = uuid(2) as IdeaId;
     const { votes, returned } = mergeVoteLedger(
-      { [ALICE]: { [s]: 3, [t]: 3 }, [BOB]: { [s]: 1 }, [CAROL]: { [t]: 2 } },
+      ledgerFrom([
+        [ALICE, { [s]: 3, [t]: 3 }],
+        [BOB, { [s]: 1 }],
+        [CAROL, { [t]: 2 }],
+      ]),
       s,
       t,
       3,
     );
-    expect(votes).toEqual({ [ALICE]: { [t]: 3 }, [BOB]: { [t]: 1 }, [CAROL]: { [t]: 2 } });
+    expect(voters(votes)).toEqual([
+      [ALICE, { [t]: 3 }],
+      [BOB, { [t]: 1 }],
+      [CAROL, { [t]: 2 }],
+    ]);
     expect(returned).toEqual({ [ALICE]: 3 });
   });
 });

@@ -6,6 +6,7 @@ export type {
   IdeaComment,
   Group,
   VoteLedger,
+  ParticipantVotes,
   DecideContext,
   ActorRole,
   Viewer,
@@ -18,7 +19,18 @@ export { createdIdOf, decide } from "./decide.js";
 export type { DecideResult } from "./decide.js";
 export { applyEvent, replay, BoardInvariantError } from "./apply.js";
 export { phaseIndex, nextPhase, isTimerRunning, timeLeftMs, isStaleExpiry } from "./phases.js";
-export { areVotesVisible, votesOf, spentBy, remainingBudget, tallies } from "./votes.js";
+export {
+  areVotesVisible,
+  votesOf,
+  ledgerVotesOf,
+  voters,
+  ledgerFrom,
+  voteBucketOf,
+  upgradeState,
+  spentBy,
+  remainingBudget,
+  tallies,
+} from "./votes.js";
 export { mergeVoteLedger } from "./merge.js";
 export type { VoteMerge } from "./merge.js";
 export { compareForRanking, rankIdeas, rankedIdeas } from "./ranking.js";

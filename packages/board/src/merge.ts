@@ -3,7 +3,8 @@
 import { BoardErrorCode } from "@convivio/protocol";
 import type { IdeaId, ParticipantId } from "@convivio/protocol";
 import type { CommandOf } from "./commands.js";
-import { entriesOf, lookup, withEntry, withoutEntry } from "./records.js";
+import { lookup, withEntry, withoutEntry } from "./records.js";
+import { voters, withVotesOf } from "./votes.js";
 import type { BoardState, VoteLedger } from "./state.js";
 import { emit, findIdea, inPhase, refuse } from "./verdict.js";
 import type { Env, Verdict } from "./verdict.js";
@@ -24,7 +25,7 @@ export function mergeVoteLedger(
 ): VoteMerge {
   let next: VoteLedger = votes;
   const returned = new Map<ParticipantId, number>();
-  for (const [participantId, ledger] of entriesOf(votes)) {
+  for (const [participantId, ledger] of voters(votes)) {
     const fromSource = lookup(ledger, sourceId) ?? 0;
     if (fromSource === 0) continue;
     const onTarget = lookup(ledger, targetId) ?? 0;
@@ -32,7 +33,7 @@ export function mergeVoteLedger(
     const excess = fromSource + onTarget - merged;
     if (excess > 0) returned.set(participantId, excess);
     const nextLedger = withEntry(withoutEntry(ledger, sourceId), targetId, merged);
-    next = withEntry(next, participantId, nextLedger);
+    next = withVotesOf(next, participantId, nextLedger);
   }
   return { votes: next, returned: Object.fromEntries(returned) as Record<ParticipantId, number> };
 }

@@ -23,6 +23,8 @@ import {
   spentBy,
   tallies,
   viewFor,
+  voters,
+  votesOf,
 } from "./index.js";
 
 /** A cheap assertion for hot loops (vitest's `expect` costs more than the code under test). */
@@ -33,8 +35,8 @@ function check(condition: boolean, message: string): void {
 /** B19 invariants of the ledger: budget, cap, no zero entries, only on live visible ideas. */
 function checkVotes(state: BoardState): void {
   const { voteBudget, maxVotesPerIdea } = state.settings;
-  for (const [participantId, ledger] of Object.entries(state.votes)) {
-    check(spentBy(state, participantId as ParticipantId) <= voteBudget, `${participantId} is over budget`);
+  for (const [participantId, ledger] of voters(state.votes)) {
+    check(spentBy(state, participantId) <= voteBudget, `${participantId} is over budget`);
     for (const [ideaId, count] of Object.entries(ledger)) {
       check(count >= 1 && count <= maxVotesPerIdea, `${participantId} has ${count} votes on ${ideaId}`);
       const idea = state.ideas[ideaId as IdeaId];
@@ -96,7 +98,7 @@ function checkNoLeak(state: BoardState, viewer: Viewer, view: BoardView): void {
     check(same(view.tallies, Object.fromEntries(visibleTotals)), "tallies differ from the ledger");
   }
   if (viewer.participantId !== null) {
-    check(same(view.self?.votes, state.votes[viewer.participantId] ?? {}), "own votes differ");
+    check(same(view.self?.votes, votesOf(state, viewer.participantId)), "own votes differ");
     check(view.self?.remaining === remainingBudget(state, viewer.participantId), "remaining budget differs");
   }
 }
@@ -245,13 +247,13 @@ describe("properties", () => {
         if (!merged) return;
         let excessTotal = 0;
         for (const voter of PARTICIPANTS) {
-          const sv = before.votes[voter]?.[s] ?? 0;
-          const tv = before.votes[voter]?.[t] ?? 0;
-          const after = state.votes[voter]?.[t] ?? 0;
+          const sv = votesOf(before, voter)[s] ?? 0;
+          const tv = votesOf(before, voter)[t] ?? 0;
+          const after = votesOf(state, voter)[t] ?? 0;
           const excess = sv + tv - Math.min(state.settings.maxVotesPerIdea, sv + tv);
           expect(after + excess).toBe(sv + tv);
           expect(after).toBeLessThanOrEqual(state.settings.maxVotesPerIdea);
-          expect(state.votes[voter]?.[s]).toBeUndefined();
+          expect(votesOf(state, voter)[s]).toBeUndefined();
           expect(remainingBudget(state, voter)).toBe(remainingBudget(before, voter) + excess);
           excessTotal += excess;
         }

@@ -49,8 +49,16 @@ export interface Group {
   readonly createdAt: number;
 }
 
-/** Votes per participant per idea; entries are never zero. */
-export type VoteLedger = Readonly<Record<ParticipantId, Readonly<Record<IdeaId, number>>>>;
+/** One participant's votes per idea; entries are never zero. */
+export type ParticipantVotes = Readonly<Record<IdeaId, number>>;
+
+/**
+ * Votes per participant per idea, the participants spread over buckets by the last two characters
+ * of their id (`voteBucketOf`): a vote copies one bucket and the bucket index, not every voter, so
+ * its cost stays flat as a board grows to thousands of voters. Read and change it only through
+ * votes.ts. Empty ledgers and empty buckets are dropped.
+ */
+export type VoteLedger = Readonly<Record<string, Readonly<Record<ParticipantId, ParticipantVotes>>>>;
 
 export interface BoardState {
   readonly id: BoardId;

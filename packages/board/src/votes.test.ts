@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { ALICE, BOB, FAC, TestBoard } from "../test/fixtures.js";
-import { remainingBudget, spentBy, tallies, votesOf } from "./index.js";
+import type { IdeaId, ParticipantId } from "@convivio/protocol";
+import { ALICE, BOB, FAC, TestBoard, uuid } from "../test/fixtures.js";
+import type { BoardState } from "./index.js";
+import {
+  ledgerFrom,
+  remainingBudget,
+  spentBy,
+  tallies,
+  upgradeState,
+  voteBucketOf,
+  voters,
+  votesOf,
+} from "./index.js";
 
 describe("votes", () => {
   it("B19: votes are cast one at a time during the vote phase only", () => {
@@ -56,5 +67,43 @@ describe("votes", () => {
     board.phase("vote");
     board.vote(BOB, idea);
     board.refuses(BOB, { type: "retractVote", ideaId: idea }, "retract_disabled");
+  });
+
+  it("B19: a vote copies only its voter's bucket of the ledger, so its cost does not grow with the board", () => {
+    const board = new TestBoard({ voteBudget: 5 });
+    const idea = board.propose(ALICE);
+    board.phase("vote");
+    const crowd = Array.from({ length: 300 }, (_, i) => uuid(0x1000 + i) as ParticipantId);
+    for (const person of crowd) board.vote(person, idea);
+    const before = board.state;
+    board.vote(crowd[7]!, idea);
+    const mine = voteBucketOf(crowd[7]!);
+    const buckets = Object.keys(before.votes);
+    expect(buckets.length).toBeGreaterThan(100);
+    for (const key of buckets) {
+      if (key === mine) expect(board.state.votes[key]).not.toBe(before.votes[key]);
+      else expect(board.state.votes[key]).toBe(before.votes[key]);
+    }
+    expect(votesOf(board.state, crowd[7]!)).toEqual({ [idea]: 2 });
+    expect(tallies(board.state)).toEqual({ [idea]: 301 });
+    expect(voters(board.state.votes)).toHaveLength(300);
+  });
+
+  it("B19: a snapshot stored with the earlier flat ledger loads in the bucketed shape", () => {
+    const idea = uuid(0x99) as IdeaId;
+    const board = new TestBoard();
+    const flat = { [ALICE]: { [idea]: 2 }, [BOB]: { [idea]: 1 } };
+    const stored = { ...board.state, votes: flat } as unknown as BoardState;
+    const upgraded = upgradeState(stored);
+    expect(upgraded.votes).toEqual(
+      ledgerFrom([
+        [ALICE, { [idea]: 2 }],
+        [BOB, { [idea]: 1 }],
+      ]),
+    );
+    expect(spentBy(upgraded, ALICE)).toBe(2);
+    // A state already in the current shape (or with no votes) is returned as it is.
+    expect(upgradeState(upgraded)).toBe(upgraded);
+    expect(upgradeState(board.state)).toBe(board.state);
   });
 });

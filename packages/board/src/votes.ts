@@ -3,7 +3,7 @@ import { BoardErrorCode } from "@convivio/protocol";
 import type { IdeaId, ParticipantId } from "@convivio/protocol";
 import type { CommandOf } from "./commands.js";
 import { entriesOf, lookup, valuesOf, withEntry, withoutEntry } from "./records.js";
-import type { BoardState, VoteLedger } from "./state.js";
+import type { BoardState, ParticipantVotes, VoteLedger } from "./state.js";
 import { emit, findIdea, refuse } from "./verdict.js";
 import type { Env, Verdict } from "./verdict.js";
 
@@ -12,9 +12,65 @@ export function areVotesVisible(state: BoardState): boolean {
   return !state.settings.hideVotesUntilReveal || state.phase === "reveal" || state.phase === "closed";
 }
 
+/** The bucket of the vote ledger a participant's votes live in (see `VoteLedger`). */
+export function voteBucketOf(participantId: string): string {
+  return participantId.slice(-2);
+}
+
+/** One participant's votes per idea in a ledger. */
+export function ledgerVotesOf(votes: VoteLedger, participantId: ParticipantId): ParticipantVotes {
+  const bucket = lookup(votes, voteBucketOf(participantId));
+  return (bucket && lookup(bucket, participantId)) ?? {};
+}
+
 /** One participant's votes per idea. */
-export function votesOf(state: BoardState, participantId: ParticipantId): Readonly<Record<IdeaId, number>> {
-  return lookup(state.votes, participantId) ?? {};
+export function votesOf(state: BoardState, participantId: ParticipantId): ParticipantVotes {
+  return ledgerVotesOf(state.votes, participantId);
+}
+
+/** Every participant with votes, and their votes. */
+export function voters(votes: VoteLedger): [ParticipantId, ParticipantVotes][] {
+  return valuesOf(votes).flatMap((bucket) => entriesOf(bucket));
+}
+
+/** A ledger with one participant's votes replaced (an empty record removes them). */
+export function withVotesOf(
+  votes: VoteLedger,
+  participantId: ParticipantId,
+  mine: ParticipantVotes,
+): VoteLedger {
+  const key = voteBucketOf(participantId);
+  const bucket = lookup(votes, key) ?? {};
+  const nextBucket =
+    Object.keys(mine).length === 0
+      ? withoutEntry(bucket, participantId)
+      : withEntry(bucket, participantId, mine);
+  return Object.keys(nextBucket).length === 0 ? withoutEntry(votes, key) : withEntry(votes, key, nextBucket);
+}
+
+/** A ledger from participants' votes (those with none are left out). */
+export function ledgerFrom(entries: Iterable<readonly [ParticipantId, ParticipantVotes]>): VoteLedger {
+  const buckets: Record<string, Record<ParticipantId, ParticipantVotes>> = {};
+  for (const [participantId, mine] of entries) {
+    if (Object.keys(mine).length === 0) continue;
+    const key = voteBucketOf(participantId);
+    const bucket = lookup(buckets, key) ?? {};
+    buckets[key] = withEntry(bucket, participantId, mine);
+  }
+  return buckets;
+}
+
+/**
+ * A stored state from before votes were bucketed (a flat participant -> votes record) in the
+ * current shape; any other state as it is. Loaders call it on snapshots they read back.
+ */
+export function upgradeState(state: BoardState): BoardState {
+  const first = valuesOf(state.votes as Record<string, unknown>)[0];
+  const isFlat =
+    first !== undefined && valuesOf(first as Record<string, unknown>).some((v) => typeof v === "number");
+  if (!isFlat) return state;
+  const flat = state.votes as unknown as Record<ParticipantId, ParticipantVotes>;
+  return { ...state, votes: ledgerFrom(entriesOf(flat)) };
 }
 
 /** Votes a participant has placed in total. */
@@ -30,8 +86,10 @@ export function remainingBudget(state: BoardState, participantId: ParticipantId)
 /** Total votes per idea, with ideas at zero left out. Server-side truth: never send it while hidden. */
 export function tallies(state: BoardState): Record<IdeaId, number> {
   const totals = new Map<IdeaId, number>();
-  for (const ledger of valuesOf(state.votes)) {
-    for (const [ideaId, count] of entriesOf(ledger)) totals.set(ideaId, (totals.get(ideaId) ?? 0) + count);
+  for (const bucket of valuesOf(state.votes)) {
+    for (const ledger of valuesOf(bucket)) {
+      for (const [ideaId, count] of entriesOf(ledger)) totals.set(ideaId, (totals.get(ideaId) ?? 0) + count);
+    }
   }
   return Object.fromEntries(totals) as Record<IdeaId, number>;
 }
@@ -43,24 +101,22 @@ export function adjustVotes(
   ideaId: IdeaId,
   delta: number,
 ): VoteLedger {
-  const ledger = lookup(votes, participantId) ?? {};
+  const ledger = ledgerVotesOf(votes, participantId);
   const count = (lookup(ledger, ideaId) ?? 0) + delta;
   if (count < 0) throw new Error(`vote ledger would go negative for ${participantId} on ${ideaId}`);
   const nextLedger = count === 0 ? withoutEntry(ledger, ideaId) : withEntry(ledger, ideaId, count);
-  return Object.keys(nextLedger).length === 0
-    ? withoutEntry(votes, participantId)
-    : withEntry(votes, participantId, nextLedger);
+  return withVotesOf(votes, participantId, nextLedger);
 }
 
 /** The ledger with every vote on these ideas removed (their voters get them back). */
 export function dropVotesOn(votes: VoteLedger, ideaIds: readonly IdeaId[]): VoteLedger {
   const gone = new Set<string>(ideaIds);
-  const kept: [ParticipantId, Record<IdeaId, number>][] = [];
-  for (const [participantId, ledger] of entriesOf(votes)) {
-    const entries = entriesOf(ledger).filter(([ideaId]) => !gone.has(ideaId));
-    if (entries.length > 0) kept.push([participantId, Object.fromEntries(entries) as Record<IdeaId, number>]);
-  }
-  return Object.fromEntries(kept) as VoteLedger;
+  return ledgerFrom(
+    voters(votes).map(([participantId, ledger]) => [
+      participantId,
+      Object.fromEntries(entriesOf(ledger).filter(([ideaId]) => !gone.has(ideaId))) as ParticipantVotes,
+    ]),
+  );
 }
 
 /** B19: one more dot on an idea, within the budget and the per-idea cap. */

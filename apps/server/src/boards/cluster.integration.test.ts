@@ -6,8 +6,9 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, sql, type Database } from "@convivio/db";
+import { votesOf } from "@convivio/board";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import { JobName, type BoardAck, type IdeaId } from "@convivio/protocol";
+import { JobName, type BoardAck, type IdeaId, type ParticipantId } from "@convivio/protocol";
 import { startTestServer, type TestServer } from "../test/harness.js";
 import { BoardStore } from "./store.js";
 import {
@@ -148,7 +149,7 @@ describe("a board on two nodes (PostgreSQL + Redis)", () => {
     const state = await stored();
     let okVotes = 0;
     for (const person of world.participants) {
-      const votes = state.votes[person.userId] ?? {};
+      const votes = votesOf(state, person.userId as ParticipantId);
       const total = Object.values(votes).reduce((a, b) => a + b, 0);
       const accepted = [...first].filter(([key, ack]) => key.startsWith(person.userId) && ack.ok).length;
       expect(total, `seed ${seed}`).toBe(accepted);

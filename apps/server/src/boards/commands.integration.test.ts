@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { pino } from "pino";
 import { boardEvents, boardOps, boards, count, eq, type Database } from "@convivio/db";
 import { testDatabases } from "@convivio/db/testing";
-import { replay, createBoard, type BoardEvent } from "@convivio/board";
+import { replay, createBoard, votesOf, type BoardEvent } from "@convivio/board";
 import type { BoardAck, BoardCommand, BoardId, IdeaId, ParticipantId } from "@convivio/protocol";
 import { AuthService } from "../auth/service.js";
 import type { Mailer } from "../email/mailer.js";
@@ -95,6 +95,28 @@ describe.each(testDatabases())("the board command path on $driver", ({ open }) =
     expect(Object.values(state.ideas).map((idea) => idea.text)).toEqual(["Shade trees"]);
   });
 
+  it("reads a snapshot stored with the earlier flat vote ledger and votes on from it", async () => {
+    const [idea] = await votingBoard(1);
+    const [alice, bob] = world.participants as [Person, Person];
+    expect((await run(commands, alice, { type: "castVote", clientOpId: op(), ideaId: idea! })).ok).toBe(true);
+    // The row as an earlier version of the server left it: votes as participant -> idea -> count.
+    const current = (await new BoardStore(database.db).load(world.boardId))!;
+    const flat = { ...current.state, votes: { [alice.userId]: { [idea!]: 1 } } };
+    await database.db
+      .update(boards)
+      .set({ state: flat as unknown as Record<string, unknown>, stateVersion: current.version })
+      .where(eq(boards.id, world.boardId));
+    const reader = new BoardStore(database.db);
+    const loaded = (await reader.load(world.boardId))!;
+    expect(votesOf(loaded.state, alice.userId as ParticipantId)).toEqual({ [idea!]: 1 });
+    const fresh = new BoardCommands({ store: reader, clock, logger });
+    expect((await run(fresh, bob, { type: "castVote", clientOpId: op(), ideaId: idea! })).ok).toBe(true);
+    expect((await run(fresh, alice, { type: "castVote", clientOpId: op(), ideaId: idea! })).ok).toBe(true);
+    const after = (await new BoardStore(database.db).load(world.boardId))!.state;
+    expect(votesOf(after, alice.userId as ParticipantId)).toEqual({ [idea!]: 2 });
+    expect(votesOf(after, bob.userId as ParticipantId)).toEqual({ [idea!]: 1 });
+  });
+
   it("keeps clientOpIds per participant: another person's same id is another command", async () => {
     const clientOpId = op();
     const a = await run(commands, world.participants[0]!, {
@@ -122,7 +144,7 @@ describe.each(testDatabases())("the board command path on $driver", ({ open }) =
     expect(ack.ok).toBe(true);
     // A store with an empty cache reads only the database.
     const fresh = (await new BoardStore(database.db).load(world.boardId))!;
-    expect(fresh.state.votes[world.participants[0]!.userId]).toEqual({ [idea!]: 1 });
+    expect(votesOf(fresh.state, world.participants[0]!.userId as ParticipantId)).toEqual({ [idea!]: 1 });
     const row = await rowOf();
     expect(row.version).toBe(fresh.version);
     expect(await countOf(boardOps)).toBe(3);
@@ -168,7 +190,7 @@ describe.each(testDatabases())("the board command path on $driver", ({ open }) =
     }
     const state = (await new BoardStore(database.db).load(world.boardId))!.state;
     for (const who of world.participants) {
-      const mine = state.votes[who.userId] ?? {};
+      const mine = votesOf(state, who.userId as ParticipantId);
       const total = Object.values(mine).reduce((a, b) => a + b, 0);
       const okOps = [...firstAck].filter(([key, ack]) => key.startsWith(who.userId) && ack.ok).length;
       expect(total, `seed ${seed}`).toBe(okOps);

@@ -20,6 +20,7 @@ import {
   createdIdOf,
   decide,
   replay,
+  upgradeState,
   type BoardEvent,
   type BoardState,
   type Command,
@@ -183,7 +184,8 @@ export class BoardStore {
       .from(boards)
       .where(eq(boards.id, boardId));
     if (!row) throw new Error(`board ${boardId} vanished while loading`);
-    const base = { state: row.state as unknown as BoardState, version: row.stateVersion };
+    // A snapshot written before the vote ledger was bucketed is read in the current shape.
+    const base = { state: upgradeState(row.state as unknown as BoardState), version: row.stateVersion };
     return this.remember(boardId, await this.replayOnto(executor, base, row.version));
   }
 
