@@ -222,13 +222,9 @@ export class BoardStore {
    */
   async execute(boardId: BoardId, batch: readonly CommandItem[]): Promise<BatchOutcome> {
     const outcome = await this.db.transaction(async (tx): Promise<BatchOutcome> => {
-      const [row] = await tx
-        .select({ version: boards.version, stateVersion: boards.stateVersion })
-        .from(boards)
-        .where(eq(boards.id, boardId))
-        .for("update");
-      if (!row) return { acks: batch.map(() => ({ ok: false, code: ErrorCode.notFound })) };
-      const answered = await this.priorAcks(tx, boardId, batch);
+      const locked = await this.lockWithPriorAcks(tx, boardId, batch);
+      if (!locked) return { acks: batch.map(() => ({ ok: false, code: ErrorCode.notFound })) };
+      const { row, answered } = locked;
       const before = await this.loadAt(tx, boardId, row.version);
       let state = before.state;
       const events: BoardEvent[] = [];
@@ -256,31 +252,44 @@ export class BoardStore {
       });
       let committed: BatchOutcome["committed"];
       if (events.length > 0) {
-        const after = await this.append(tx, before, row.stateVersion, { state, events, seqs });
+        const after = await this.append(tx, before, row.stateVersion, { state, events, seqs }, newOps);
         committed = { before: before.state, after, events };
+      } else if (newOps.length > 0) {
+        await tx.insert(boardOps).values(newOps);
       }
-      if (newOps.length > 0) await tx.insert(boardOps).values(newOps);
       return { acks, ...(committed ? { committed } : {}) };
     });
     if (outcome.committed) this.remember(boardId, outcome.committed.after);
     return outcome;
   }
 
-  /** The answers already given to the batch's clientOpIds, by `opKey`. */
-  private async priorAcks(
+  /**
+   * Locks the board's row, then reads the answers already given to the batch's clientOpIds (by
+   * `opKey`). Two statements, not one: a subquery beside FOR UPDATE would read with the snapshot
+   * taken before waiting for the lock, and miss the answers of the transaction it waited for.
+   */
+  private async lockWithPriorAcks(
     tx: Tx,
     boardId: string,
     batch: readonly CommandItem[],
-  ): Promise<Map<string, BoardAck>> {
+  ): Promise<
+    { row: { version: number; stateVersion: number }; answered: Map<string, BoardAck> } | undefined
+  > {
+    const [row] = await tx
+      .select({ version: boards.version, stateVersion: boards.stateVersion })
+      .from(boards)
+      .where(eq(boards.id, boardId))
+      .for("update");
+    if (!row) return undefined;
     const ids = [...new Set(batch.flatMap(({ op }) => (op ? [op.clientOpId] : [])))];
-    const found = new Map<string, BoardAck>();
-    if (ids.length === 0) return found;
+    const answered = new Map<string, BoardAck>();
+    if (ids.length === 0) return { row, answered };
     const rows = await tx
       .select({ participantId: boardOps.participantId, clientOpId: boardOps.clientOpId, ack: boardOps.ack })
       .from(boardOps)
       .where(and(eq(boardOps.boardId, boardId), inArray(boardOps.clientOpId, ids)));
-    for (const row of rows) found.set(opKey(row), BoardAck.parse(row.ack));
-    return found;
+    for (const found of rows) answered.set(opKey(found), BoardAck.parse(found.ack));
+    return { row, answered };
   }
 
   /** One command on the batch's running state; a broken invariant fails that command only. */
@@ -313,16 +322,16 @@ export class BoardStore {
     before: LoadedBoard,
     stateVersion: number,
     decided: { state: BoardState; events: readonly BoardEvent[]; seqs: readonly number[] },
+    ops: readonly (typeof boardOps.$inferInsert)[],
   ): Promise<LoadedBoard> {
     const boardId = before.state.id;
     const { state, events, seqs } = decided;
-    const rows = events.map((event, index) => ({
-      boardId,
-      ordinal: before.version + index + 1,
-      seq: seqs[index]!,
-      event: event as unknown as Record<string, unknown>,
-    }));
-    await tx.insert(boardEvents).values(rows);
+    const eventRows = JSON.stringify(
+      events.map((event, index) => ({ ordinal: before.version + index + 1, seq: seqs[index]!, event })),
+    );
+    const opRows = JSON.stringify(
+      ops.map((op) => ({ participant_id: op.participantId, client_op_id: op.clientOpId, ack: op.ack })),
+    );
     const version = before.version + events.length;
     const lastBytes = this.snapshotBytes.get(boardId) ?? 0;
     const snapshot =
@@ -330,17 +339,27 @@ export class BoardStore {
       Math.max(SNAPSHOT_EVERY_EVENTS, Math.ceil(lastBytes / SNAPSHOT_BYTES_PER_EVENT));
     // Serialized once here, so its size is known without a second pass.
     const stateJson = snapshot ? JSON.stringify(state) : undefined;
-    await tx
-      .update(boards)
-      .set({
-        seq: state.seq,
-        version,
-        phase: state.phase,
-        deadlineAt: state.deadlineAt === null ? null : new Date(state.deadlineAt),
-        updatedAt: sql`now()`,
-        ...(stateJson === undefined ? {} : { state: sql`${stateJson}::jsonb`, stateVersion: version }),
-      })
-      .where(eq(boards.id, boardId));
+    // The events, the first answers and the row in one statement (one round trip).
+    await tx.execute(sql`
+      WITH appended AS (
+        INSERT INTO ${boardEvents} (board_id, ordinal, seq, event)
+        SELECT ${boardId}::uuid, e.ordinal, e.seq, e.event
+        FROM jsonb_to_recordset(${eventRows}::jsonb) AS e(ordinal integer, seq integer, event jsonb)
+        RETURNING 1
+      ), answered AS (
+        INSERT INTO ${boardOps} (board_id, participant_id, client_op_id, ack)
+        SELECT ${boardId}::uuid, o.participant_id, o.client_op_id, o.ack
+        FROM jsonb_to_recordset(${opRows}::jsonb) AS o(participant_id uuid, client_op_id uuid, ack jsonb)
+        RETURNING 1
+      )
+      UPDATE ${boards} SET
+        seq = ${state.seq},
+        version = ${version},
+        phase = ${state.phase},
+        deadline_at = ${state.deadlineAt === null ? null : new Date(state.deadlineAt).toISOString()}::timestamptz,
+        updated_at = now()
+        ${stateJson === undefined ? sql`` : sql`, state = ${stateJson}::jsonb, state_version = ${version}`}
+      WHERE id = ${boardId}`);
     if (stateJson !== undefined) {
       if (this.snapshotBytes.size >= CACHE_MAX_BOARDS) this.snapshotBytes.clear();
       this.snapshotBytes.set(boardId, stateJson.length);
