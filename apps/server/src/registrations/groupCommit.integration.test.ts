@@ -117,4 +117,34 @@ describe.each(testDatabases())("group commit on $driver", ({ open }) => {
     expect(await stored()).toEqual([1, 2, 3]);
     expect(opens).toBe(4);
   });
+
+  it("without savepoints: a refusal is answered alone, a database error reruns the batch one by one", async () => {
+    class Refusal extends Error {}
+    const batches = new GroupCommit<null>({
+      db: database.db,
+      open: async () => null,
+      withoutSavepoints: { isRefusal: (err) => err instanceof Refusal },
+    });
+    let runs = 0;
+    const unit = (n: number, fail?: "refuse" | "duplicate") =>
+      batches.submit("k", async (tx) => {
+        runs++;
+        if (fail === "refuse") throw new Refusal(`unit ${n} refused`);
+        // A duplicate key aborts the whole transaction (no savepoint to roll back to).
+        await tx.execute(
+          sql`INSERT INTO units (n, tx) VALUES (${fail === "duplicate" ? 1 : n}, txid_current())`,
+        );
+        return n;
+      });
+    const first = await unit(1);
+    expect(first).toBe(1);
+    runs = 0;
+    const results = await Promise.allSettled([unit(2), unit(3, "refuse"), unit(4, "duplicate"), unit(5)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "rejected", "fulfilled"]);
+    expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(Refusal);
+    expect(await stored()).toEqual([1, 2, 5]);
+    // Unit 2 starts a batch alone; 3, 4 and 5 queue into the next, which runs 3 (refused) and 4
+    // (aborting it), and then runs 3, 4 and 5 one per transaction.
+    expect(runs).toBe(1 + 2 + 3);
+  });
 });

@@ -1,7 +1,8 @@
 // Group commit for work that serializes on one lock anyway (every registration of an event takes
 // the event's row lock). Units of work for the same key wait in this process and run in batches:
 // one transaction per batch, the shared lock taken once, each unit in its own savepoint so a unit
-// that fails (a full event, a bad answer, a database error) is undone alone and the others go on.
+// that fails (a full event, a bad answer, a database error) is undone alone and the others go on
+// (or, for units that refuse before writing anything, without savepoints: see the option).
 // Every unit is answered only after its batch has committed, so an answer is durable. Other
 // processes still queue on the database lock: the batching is per process, the invariants are the
 // lock's. (Found by the registration storm in tests/load: one transaction per registration spent
@@ -33,6 +34,13 @@ export interface GroupCommitOptions<C> {
   /** Runs first in each batch's transaction (take the shared lock there); its result is handed to every unit. */
   open: (tx: Tx, key: string) => Promise<C>;
   maxUnits?: number;
+  /**
+   * Units run without a savepoint each (two round trips fewer per unit) when set. A unit must then
+   * throw a refusal (what `isRefusal` recognises) only before its first write; any other error may
+   * have broken the transaction, so it fails the whole batch, whose units are run again one per
+   * transaction and so still get their own answers.
+   */
+  withoutSavepoints?: { isRefusal: (error: unknown) => boolean };
 }
 
 export class GroupCommit<C> {
@@ -90,9 +98,14 @@ export class GroupCommit<C> {
       for (const unit of batch) {
         try {
           // A nested transaction is a savepoint: a unit that throws is rolled back alone.
-          const value = await tx.transaction((savepoint) => unit.work(savepoint, context));
+          const value = this.options.withoutSavepoints
+            ? await unit.work(tx, context)
+            : await tx.transaction((savepoint) => unit.work(savepoint, context));
           settled.push({ ok: true, value });
         } catch (error) {
+          // Without savepoints anything but a refusal may have aborted the transaction.
+          const refusal = this.options.withoutSavepoints?.isRefusal;
+          if (refusal && !refusal(error)) throw error;
           settled.push({ ok: false, error });
         }
       }

@@ -5,21 +5,22 @@ import { hashToken, newToken } from "../auth/secrets.js";
 
 const LINK_VALIDITY_AFTER_EVENT_MS = 30 * 86_400_000;
 
-/** A new link token for a registration, valid until 30 days after the event ends. */
+/** A new link token (and what is stored of it), valid until 30 days after the event ends. */
+export function newRegistrationLink(event: { endsAt: Date }, now: Date) {
+  const token = newToken();
+  const base = Math.max(event.endsAt.getTime(), now.getTime());
+  return { token, tokenHash: hashToken(token), expiresAt: new Date(base + LINK_VALIDITY_AFTER_EVENT_MS) };
+}
+
+/** Stores a new link token for a registration and returns it. */
 export async function issueRegistrationLink(
   db: Db,
   registrationId: string,
   event: { endsAt: Date },
   now: Date,
 ): Promise<string> {
-  const token = newToken();
-  const base = Math.max(event.endsAt.getTime(), now.getTime());
-  await db.insert(registrationLinks).values({
-    tokenHash: hashToken(token),
-    registrationId,
-    createdAt: now,
-    expiresAt: new Date(base + LINK_VALIDITY_AFTER_EVENT_MS),
-  });
+  const { token, tokenHash, expiresAt } = newRegistrationLink(event, now);
+  await db.insert(registrationLinks).values({ tokenHash, registrationId, createdAt: now, expiresAt });
   return token;
 }
 

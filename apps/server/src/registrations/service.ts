@@ -9,6 +9,7 @@ import {
   isNull,
   registrationAnswers,
   registrationQuestions,
+  registrationLinks,
   registrations,
   sql,
   users,
@@ -16,6 +17,7 @@ import {
   type Tx,
 } from "@convivio/db";
 import {
+  ERROR_STATUS,
   ErrorCode,
   type AnswerValue,
   type DecisionAction,
@@ -42,9 +44,11 @@ import {
   type Ledger,
   type MessageKind,
   type RegistrationRow,
+  type Status,
 } from "./ledger.js";
 import { admit, checkAnswers, registrationWindowState, seatsLeft, type QuestionRule } from "./rules.js";
-import { issueRegistrationLink } from "./links.js";
+import { newRegistrationLink } from "./links.js";
+import { insertRegistration } from "./insertRegistration.js";
 import type { ReminderSync } from "./reminders.js";
 import { GroupCommit, QueueFullError } from "./groupCommit.js";
 
@@ -115,6 +119,9 @@ export class RegistrationService {
     this.batches = new GroupCommit<EventBatch>({
       db: deps.db,
       open: async (tx, eventId) => ({ event: await lockEvent(tx, eventId) }),
+      // registerLocked refuses (a 4xx) before its first write, and after it fails only on a database
+      // error, which aborts the batch: its registrations are then run again one by one.
+      withoutSavepoints: { isRefusal: (err) => err instanceof HttpError && ERROR_STATUS[err.code] < 500 },
     });
   }
 
@@ -144,8 +151,8 @@ export class RegistrationService {
   /**
    * Registers someone, or returns their existing registration untouched (same event, same email in
    * any case): the idempotency check, the seat count and the insert all happen under the event
-   * lock. Registrations of one event arriving together share a transaction (groupCommit.ts), each
-   * in its own savepoint, and each is answered once that transaction has committed.
+   * lock. Registrations of one event arriving together share a transaction (groupCommit.ts), and
+   * each is answered once that transaction has committed.
    */
   async register(eventId: string, input: RegistrationInput, source: RegistrationSource): Promise<Registered> {
     const effects = new Effects();
@@ -198,7 +205,7 @@ export class RegistrationService {
       ]);
     }
     const code =
-      self && input.inviteCode ? await this.claimInviteCode(tx, event, input.inviteCode, now) : null;
+      self && input.inviteCode ? await this.findInviteCode(tx, event, input.inviteCode, now) : null;
     batch.counts ??= await seatCounts(tx, eventId);
     const counts = batch.counts;
     const admission = admit(
@@ -213,60 +220,59 @@ export class RegistrationService {
         bypassCapacity: self ? (code?.bypassCapacity ?? false) : source.overCapacity,
       },
     );
+    // Every refusal comes before the first write: a registration either fails having written
+    // nothing, or its writes (one statement for a new one) all happen.
     if (admission.status === "full") {
       throw new HttpError(ErrorCode.capacityReached, "The event is full and has no waitlist");
     }
 
     const locale =
       input.locale ?? (event.languages.includes("en") && !event.languages.includes("it") ? "en" : "it");
-    const userId = await ensureUser(tx, input.email, input.name, locale);
+    // Newly waiting people queue behind everyone already waiting.
+    const position = admission.status === "waitlisted" ? counts.waiting + 1 : null;
+    const message =
+      self || source.notify
+        ? { kind: admission.status as MessageKind, data: position ? { waitlistPosition: position } : {} }
+        : null;
+    const link = self ? newRegistrationLink(event, now) : null;
     const fields = {
-      userId,
       name: input.name,
       locale,
       status: admission.status,
-      arrival: nextArrival,
-      waitlistOrder: admission.status === "waitlisted" ? nextArrival : null,
       overCapacity: admission.overCapacity,
       source: source.kind,
       inviteCodeId: code?.id ?? null,
       consentVersion: self ? event.consentVersion : null,
       consentAt: self && event.consentVersion !== null ? now : null,
-      updatedAt: now,
     } as const;
-    const [registration] = existing
-      ? await tx.update(registrations).set(fields).where(eq(registrations.id, existing.id)).returning()
-      : await tx
-          .insert(registrations)
-          .values({ ...fields, eventId, email: input.email, createdAt: now })
-          .returning();
-    const row = registration!;
-    const actor: ChangeActor = self ? { kind: "attendee", userId } : source.actor;
-    await recordChange(ledger, {
-      registrationId: row.id,
-      from: existing?.status ?? null,
-      to: row.status,
-      actor,
-      reason: code ? "invite code" : null,
-    });
-    // A cancelled registration coming back may carry answers to replace; a new one has none.
-    await replaceAnswers(tx, row.id, questions, checked.answers, existing !== undefined);
-    // Newly waiting people queue behind everyone already waiting.
-    const position = row.status === "waitlisted" ? counts.waiting + 1 : null;
-    if (self || source.notify) {
-      await addMessage(
-        ledger,
-        row.id,
-        row.status as MessageKind,
-        position ? { waitlistPosition: position } : {},
-      );
+    const actor: ChangeActor | "registrant" = self ? "registrant" : source.actor;
+    let row: RegistrationRow;
+    if (existing) {
+      row = await this.registerAgain(ledger, existing, {
+        ...fields,
+        actor,
+        questions,
+        answers: checked.answers,
+        message,
+        link,
+      });
+    } else {
+      const written = await insertRegistration(tx, {
+        ...fields,
+        eventId,
+        email: input.email,
+        answers: checked.answers,
+        actor,
+        historyReason: code ? "invite code" : null,
+        message,
+        link,
+        now,
+      });
+      row = written.registration;
+      if (written.messageId) ledger.effects.messages.push(written.messageId);
     }
-    if (row.status === "confirmed") {
-      await syncAttendeeRole(ledger, row, "confirmed");
-      // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
-      ledger.effects.reminders.add(row.id);
-    }
-    const manageToken = self ? await issueRegistrationLink(tx, row.id, event, now) : undefined;
+    // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
+    if (row.status === "confirmed") ledger.effects.reminders.add(row.id);
     // Last, after every statement of this registration: the batch's counts move only with it.
     if (row.status === "confirmed" && !row.overCapacity) counts.taken += 1;
     if (row.status === "waitlisted") counts.waiting += 1;
@@ -274,11 +280,80 @@ export class RegistrationService {
       registration: row,
       created: true,
       waitlistPosition: position,
-      ...(manageToken ? { manageToken } : {}),
+      ...(link ? { manageToken: link.token } : {}),
     };
   }
 
-  private async claimInviteCode(tx: Tx, event: EventRow, text: string, now: Date) {
+  /** A cancelled registration of the same email coming back: its row is reused, history kept. */
+  private async registerAgain(
+    ledger: Ledger,
+    existing: RegistrationRow,
+    again: {
+      name: string;
+      locale: Locale;
+      status: Status;
+      overCapacity: boolean;
+      source: "self" | "organizer";
+      inviteCodeId: string | null;
+      consentVersion: string | null;
+      consentAt: Date | null;
+      actor: ChangeActor | "registrant";
+      questions: readonly QuestionRule[];
+      answers: Record<string, AnswerValue>;
+      message: { kind: MessageKind; data: Record<string, unknown> } | null;
+      link: { tokenHash: string; expiresAt: Date } | null;
+    },
+  ): Promise<RegistrationRow> {
+    const { tx, now } = ledger;
+    const userId = await ensureUser(tx, existing.email, again.name, again.locale);
+    const [registration] = await tx
+      .update(registrations)
+      .set({
+        userId,
+        name: again.name,
+        locale: again.locale,
+        status: again.status,
+        arrival: nextArrival,
+        waitlistOrder: again.status === "waitlisted" ? nextArrival : null,
+        overCapacity: again.overCapacity,
+        source: again.source,
+        inviteCodeId: again.inviteCodeId,
+        consentVersion: again.consentVersion,
+        consentAt: again.consentAt,
+        updatedAt: now,
+      })
+      .where(eq(registrations.id, existing.id))
+      .returning();
+    const row = registration!;
+    await recordChange(ledger, {
+      registrationId: row.id,
+      from: existing.status,
+      to: row.status,
+      actor: again.actor === "registrant" ? { kind: "attendee", userId } : again.actor,
+      reason: again.inviteCodeId ? "invite code" : null,
+    });
+    if (again.inviteCodeId) {
+      await tx
+        .update(inviteCodes)
+        .set({ uses: sql`${inviteCodes.uses} + 1` })
+        .where(eq(inviteCodes.id, again.inviteCodeId));
+    }
+    await replaceAnswers(tx, row.id, again.questions, again.answers);
+    if (again.message) await addMessage(ledger, row.id, again.message.kind, again.message.data);
+    if (row.status === "confirmed") await syncAttendeeRole(ledger, row, "confirmed");
+    if (again.link) {
+      await tx.insert(registrationLinks).values({
+        tokenHash: again.link.tokenHash,
+        registrationId: row.id,
+        createdAt: now,
+        expiresAt: again.link.expiresAt,
+      });
+    }
+    return row;
+  }
+
+  /** The usable invite code of the event with this text; refused when unknown, used up or expired. */
+  private async findInviteCode(tx: Tx, event: EventRow, text: string, now: Date) {
     const [code] = await tx
       .select()
       .from(inviteCodes)
@@ -289,10 +364,6 @@ export class RegistrationService {
       (code.expiresAt === null || code.expiresAt > now) &&
       (code.maxUses === null || code.uses < code.maxUses);
     if (!usable) throw new HttpError(ErrorCode.inviteCodeInvalid, "This code is unknown, used up or expired");
-    await tx
-      .update(inviteCodes)
-      .set({ uses: sql`${inviteCodes.uses} + 1` })
-      .where(eq(inviteCodes.id, code.id));
     return code;
   }
 
