@@ -17,6 +17,7 @@ import { createMetrics } from "./ops/metrics.js";
 import { createLiveServer, drainLive, type LiveServer } from "./live/socket.js";
 import { countingMailer } from "./email/countingMailer.js";
 import { createLiveKitRooms } from "./media/rooms.js";
+import { rememberEnsuredRooms } from "./media/ensuredRooms.js";
 import { createJobs } from "./jobs/createJobs.js";
 import type { Jobs } from "./jobs/jobs.js";
 import { createRegistrationFeature } from "./registrations/feature.js";
@@ -162,7 +163,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
             apiKey: env.LIVEKIT_API_KEY,
             apiSecret: env.LIVEKIT_API_SECRET,
           };
-          return { config, rooms: createLiveKitRooms(config) };
+          return { config, rooms: rememberEnsuredRooms(createLiveKitRooms(config)) };
         })()
       : null;
   const sessions = createLiveSessionFeature({
@@ -183,21 +184,30 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
   sessions.useTableAccess(breakouts.tableAccess);
   sessions.onEnded((sessionId) => breakouts.service.closeNow(sessionId));
 
+  const s3 =
+    env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
+      ? {
+          endpoint: env.S3_ENDPOINT,
+          region: env.S3_REGION,
+          bucket: env.S3_BUCKET,
+          accessKeyId: env.S3_ACCESS_KEY_ID,
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+        }
+      : null;
+  if (redis && !s3) {
+    // Cluster mode with attachments on this node's disk: the others serve them only if DATA_DIR is
+    // a folder they share (docs/deploy.md, "Attachments").
+    logger.warn(
+      { dataDir: env.DATA_DIR },
+      "library attachments are stored under DATA_DIR/blobs on this node: share that folder between the nodes or set S3_*",
+    );
+  }
   const library = createLibraryFeature({
     db: database.db,
     jobs,
     clock: overrides.clock ?? systemClock,
     logger,
-    blobs:
-      env.S3_ENDPOINT && env.S3_BUCKET && env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY
-        ? createS3BlobStore({
-            endpoint: env.S3_ENDPOINT,
-            region: env.S3_REGION,
-            bucket: env.S3_BUCKET,
-            accessKeyId: env.S3_ACCESS_KEY_ID,
-            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
-          })
-        : createDiskBlobStore(join(env.DATA_DIR, "blobs")),
+    blobs: s3 ? createS3BlobStore(s3) : createDiskBlobStore(join(env.DATA_DIR, "blobs")),
     boards: boards.store,
     mailer,
     publicUrl: () => url,
