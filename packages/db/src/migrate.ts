@@ -1,6 +1,6 @@
-// Versioned SQL migrations: files `NNNN_name.sql` in packages/db/migrations, applied in order, each in
-// its own transaction, recorded in schema_migrations with the SHA-256 of the file. A file that was
-// applied must never change; write a new one instead.
+// Versioned SQL migrations: files `NNNN_name.sql` in packages/db/migrations, applied in order, each
+// all or nothing, recorded in schema_migrations with the SHA-256 of the file. A file that was applied
+// must never change; write a new one instead.
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import type { RawClient, RawConnection } from "./createDb.js";
@@ -68,30 +68,38 @@ export async function readMigrations(dir: URL = MIGRATIONS_DIR): Promise<Migrati
 
 /**
  * Applies the migrations not yet recorded, in order, and returns their ids. Safe to run from several
- * processes at once: each step holds a transaction-scoped advisory lock, so one process applies and the
- * others then find nothing to do. Throws MigrationChecksumError if an applied file was edited.
+ * processes at once: the whole run holds one transaction-scoped advisory lock, so one process applies
+ * everything and the others, once they get the lock, find nothing to do (a lock per migration let
+ * two processes take turns, each applying some). Each file runs under a savepoint: a failing one is
+ * undone and not recorded, the ones before it are kept, and its error is thrown. Throws
+ * MigrationChecksumError if an applied file was edited.
  */
 export async function migrate(database: { raw: RawClient }, options: MigrateOptions = {}): Promise<string[]> {
   const migrations = await readMigrations(options.dir);
-  const pending = await database.raw.transaction(async (conn) => {
+  let failure: unknown = null;
+  const done = await database.raw.transaction(async (conn) => {
     const applied = await lockAndReadApplied(conn, migrations);
-    return migrations.filter((m) => !applied.has(m.id));
+    const appliedNow: string[] = [];
+    for (const migration of migrations) {
+      if (applied.has(migration.id)) continue;
+      await conn.exec("SAVEPOINT convivio_migration");
+      try {
+        await conn.exec(migration.sql);
+        await conn.query("INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)", [
+          migration.id,
+          migration.checksum,
+        ]);
+      } catch (error) {
+        await conn.exec("ROLLBACK TO SAVEPOINT convivio_migration");
+        failure = error;
+        break;
+      }
+      await conn.exec("RELEASE SAVEPOINT convivio_migration");
+      appliedNow.push(migration.id);
+    }
+    return appliedNow;
   });
-  const done: string[] = [];
-  for (const migration of pending) {
-    const appliedHere = await database.raw.transaction(async (conn) => {
-      // Another process may have applied it between our read and this lock.
-      const applied = await lockAndReadApplied(conn, migrations);
-      if (applied.has(migration.id)) return false;
-      await conn.exec(migration.sql);
-      await conn.query("INSERT INTO schema_migrations (id, checksum) VALUES ($1, $2)", [
-        migration.id,
-        migration.checksum,
-      ]);
-      return true;
-    });
-    if (appliedHere) done.push(migration.id);
-  }
+  if (failure !== null) throw failure;
   return done;
 }
 
