@@ -15,7 +15,7 @@ import { createAuthLimiters, type RateLimitConfig } from "./auth/rateLimits.js";
 import { eventRoutes } from "./events/routes.js";
 import { opsRoutes, type ReadinessCheck } from "./ops/routes.js";
 import type { Metrics } from "./ops/metrics.js";
-import { outboxApiRoutes, outboxCss, outboxPage } from "./email/outboxRoutes.js";
+import { localOnly, outboxApiRoutes, outboxCss, outboxPage } from "./email/outboxRoutes.js";
 import type { RegistrationFeature } from "./registrations/feature.js";
 import type { BoardFeature } from "./boards/feature.js";
 import type { LibraryFeature } from "./library/feature.js";
@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): Express {
   app.post("/api/livekit/webhook", ...liveKitWebhookHandler(deps.media));
   app.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
 
-  app.use(opsRoutes(deps.readiness, deps.metrics, deps.isDraining));
+  app.use(opsRoutes(deps.readiness, deps.metrics, deps.isDraining, deps.logger));
   const openApi = buildOpenApi(deps.version);
   app.use(bindRoutes({ openApi: () => ({ status: 200, body: openApi }) }));
 
@@ -104,10 +104,12 @@ export function createApp(deps: AppDeps): Express {
   if (deps.sessions) app.use(deps.sessions.router);
   if (deps.breakouts) app.use(deps.breakouts.router);
   app.use(mediaRoutes(deps.media));
+  // The outbox holds working sign-in links; outside production it is served to this machine only
+  // (see outboxRoutes.ts), never to whoever can reach the port.
   if (!deps.production) {
     app.use(outboxApiRoutes(deps.db));
-    app.get("/dev/outbox", outboxPage(deps.db));
-    app.get("/dev/outbox.css", outboxCss);
+    app.get("/dev/outbox", localOnly, outboxPage(deps.db));
+    app.get("/dev/outbox.css", localOnly, outboxCss);
   }
 
   if (deps.webDist) {

@@ -37,6 +37,10 @@ export const EnvSchema = z.object({
     .max(24 * 60)
     .default(30),
   AUTH_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  /** Emails (sign-in links, resets) and sign-ups per client address and window, any recipient; unset = 3 × AUTH_RATE_LIMIT. */
+  AUTH_MAIL_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).optional(),
+  /** Failed sign-ins per account (email) and window, from any address; unset = 3 × AUTH_RATE_LIMIT. */
+  AUTH_ACCOUNT_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).optional(),
   REGISTRATION_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100),
   AUTH_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   SECURE_COOKIES: flag,
@@ -49,6 +53,16 @@ export const EnvSchema = z.object({
   S3_BUCKET: z.string().optional(),
   S3_ACCESS_KEY_ID: z.string().optional(),
   S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** Who may start a community at the top of the tree: emails, comma-separated (verified ones count). */
+  PLATFORM_OPERATOR_EMAILS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((email) => email.trim().toLowerCase())
+        .filter(Boolean),
+    ),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -129,6 +129,14 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     metrics,
     transport,
   );
+  // A self-hoster may try production mode without mail, so this does not stop the server; but
+  // sign-in links, resets and confirmations then reach no one, and in production nobody can read
+  // the outbox either. /readyz repeats it as `mail: "outbox"`.
+  if (production && transport === "outbox") {
+    logger.warn(
+      "NODE_ENV=production without SMTP_URL: emails (sign-in links, password resets, confirmations) are written to the outbox table and delivered to no one. Set SMTP_URL.",
+    );
+  }
 
   let url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const auth = new AuthService(database.db, mailer, overrides.clock ?? systemClock, {
@@ -211,6 +219,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     boards: boards.store,
     mailer,
     publicUrl: () => url,
+    operatorEmails: env.PLATFORM_OPERATOR_EMAILS,
   });
 
   let draining = false;
@@ -223,18 +232,24 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
       database: async () => {
         await database.ping();
         const pending = await database.pending();
-        if (pending.length) throw new Error(`pending migrations: ${pending.join(", ")}`);
+        if (!pending.length) return "ok";
+        logger.warn({ pending }, "readiness: migrations pending");
+        return "migrations_pending";
       },
       ...(redis
         ? {
             redis: async () => {
-              if ((await redis.main.ping()) !== "PONG") throw new Error("no PONG");
+              if ((await redis.main.ping()) !== "PONG") throw new Error("redis answered PING without PONG");
+              return "ok" as const;
             },
           }
         : {}),
+      ...(production && transport === "outbox" ? { mail: () => "outbox" as const } : {}),
     },
     rateLimit: {
       limit: env.AUTH_RATE_LIMIT,
+      ...(env.AUTH_MAIL_RATE_LIMIT ? { mailLimit: env.AUTH_MAIL_RATE_LIMIT } : {}),
+      ...(env.AUTH_ACCOUNT_RATE_LIMIT ? { accountLimit: env.AUTH_ACCOUNT_RATE_LIMIT } : {}),
       registrationLimit: env.REGISTRATION_RATE_LIMIT,
       windowSeconds: env.AUTH_RATE_WINDOW_SECONDS,
       ...(redis ? { redis: redis.main } : {}),

@@ -26,6 +26,10 @@ export const ErrorCode = {
   tableFull: "table_full",
   sessionNotLive: "session_not_live",
   tableChatUnavailable: "table_chat_unavailable",
+  /** A table's host is not someone who may be in the session, or hosts two tables. */
+  tableHostInvalid: "table_host_invalid",
+  /** Close-all is counting down: nobody moves or picks a table any more. */
+  tablesClosing: "tables_closing",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -57,6 +61,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   table_full: 409,
   session_not_live: 409,
   table_chat_unavailable: 409,
+  table_host_invalid: 400,
+  tables_closing: 409,
 };
 
 /** One field-level problem inside a validation failure. */

@@ -8,7 +8,13 @@ export interface AuthRouteDeps {
   auth: AuthService;
   secureCookies: boolean;
   /** Rate limiters for the routes that can be used to guess or to spam. */
-  limiters: { signIn: RequestHandler; signUp: RequestHandler; emailLink: RequestHandler };
+  limiters: {
+    signIn: RequestHandler;
+    account: RequestHandler;
+    signUp: RequestHandler;
+    emailLink: RequestHandler;
+    mail: RequestHandler;
+  };
 }
 
 const agent = (req: Request) => req.headers["user-agent"];
@@ -66,10 +72,10 @@ export function authRoutes({ auth, secureCookies, limiters }: AuthRouteDeps) {
       }),
     },
     {
-      signIn: [limiters.signIn],
-      signUp: [limiters.signUp],
-      requestMagicLink: [limiters.emailLink],
-      requestPasswordReset: [limiters.emailLink],
+      signIn: [limiters.signIn, limiters.account],
+      signUp: [limiters.signUp, limiters.mail],
+      requestMagicLink: [limiters.emailLink, limiters.mail],
+      requestPasswordReset: [limiters.emailLink, limiters.mail],
       consumeMagicLink: [limiters.signIn],
       confirmPasswordReset: [limiters.signIn],
     },

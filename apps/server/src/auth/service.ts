@@ -5,6 +5,7 @@ import {
   gt,
   isNull,
   isUniqueViolation,
+  ne,
   oneTimeTokens,
   sql,
   users,
@@ -39,8 +40,13 @@ const DAY_MS = 86_400_000;
 
 type TokenPurpose = "magic_link" | "password_reset";
 
+/** Sessions that were just revoked: one of them, or all of a person's but possibly the current one. */
+export type Revocation = { sessionId: string } | { userId: string; exceptSessionId?: string };
+
 /** Accounts, sessions and emailed one-time links. Every secret is stored hashed. */
 export class AuthService {
+  private readonly revocationListeners = new Set<(revoked: Revocation) => void>();
+
   constructor(
     private readonly db: Db,
     private readonly mailer: Mailer,
@@ -113,18 +119,40 @@ export class AuthService {
     return { user: toUser(found.user), sessionId: found.session.id };
   }
 
+  /**
+   * Calls `listener` after sessions are revoked, so what was opened with them (live sockets, which
+   * check the session only at their handshake) can be closed too. Returns the unsubscribe.
+   */
+  onRevoked(listener: (revoked: Revocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
   async revokeSession(sessionId: string): Promise<void> {
     await this.db
       .update(authSessions)
       .set({ revokedAt: this.clock.now() })
       .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+    this.announce({ sessionId });
   }
 
-  async revokeAllSessions(userId: string): Promise<void> {
+  /** Revokes every session of a person, or every one but `exceptSessionId` (the one in use). */
+  async revokeAllSessions(userId: string, exceptSessionId?: string): Promise<void> {
     await this.db
       .update(authSessions)
       .set({ revokedAt: this.clock.now() })
-      .where(and(eq(authSessions.userId, userId), isNull(authSessions.revokedAt)));
+      .where(
+        and(
+          eq(authSessions.userId, userId),
+          isNull(authSessions.revokedAt),
+          exceptSessionId ? ne(authSessions.id, exceptSessionId) : undefined,
+        ),
+      );
+    this.announce(exceptSessionId ? { userId, exceptSessionId } : { userId });
+  }
+
+  private announce(revoked: Revocation): void {
+    for (const listener of this.revocationListeners) listener(revoked);
   }
 
   /** Emails a sign-in link, creating an attendee account on first use. Answers nothing about the address. */
@@ -207,6 +235,9 @@ export class AuthService {
       .update(users)
       .set({ passwordHash: await hashPassword(password) })
       .where(eq(users.id, row.id));
+    // A changed password often means the old one leaked: end every other session. A first password
+    // (after sign-in links) replaces nothing, so the person's other devices stay signed in.
+    if (row.passwordHash) await this.revokeAllSessions(row.id, actor.sessionId);
   }
 
   async updateProfile(actor: Actor, input: { name?: string; locale?: Locale }): Promise<User> {

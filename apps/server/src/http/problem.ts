@@ -30,6 +30,8 @@ const TITLES: Record<ErrorCode, string> = {
   table_full: "This table has no free seat",
   session_not_live: "This session is not live",
   table_chat_unavailable: "Table chat is not available on this server",
+  table_host_invalid: "This host cannot host a table in this session",
+  tables_closing: "The tables are closing",
 };
 
 /** An expected failure at the HTTP edge; the error middleware turns it into problem+json. */

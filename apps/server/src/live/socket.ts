@@ -15,7 +15,7 @@ import {
   type SessionRole,
   type SessionServerToClient,
 } from "@convivio/protocol";
-import type { AuthService } from "../auth/service.js";
+import type { AuthService, Revocation } from "../auth/service.js";
 import { sessionTokenFrom } from "../auth/cookies.js";
 import type { Metrics } from "../ops/metrics.js";
 import type { Actor } from "../auth/actor.js";
@@ -66,6 +66,11 @@ function isSameOrigin(req: IncomingMessage, allowed: string[]): boolean {
   }
 }
 
+/** The room of every socket a person has open, on any node. */
+export const userRoom = (userId: string) => `user:${userId}`;
+/** The room of the sockets opened with one sign-in session, on any node. */
+export const authSessionRoom = (sessionId: string) => `auth:${sessionId}`;
+
 class HandshakeError extends Error {
   readonly data: { code: string };
   constructor(code: string) {
@@ -107,11 +112,26 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps): LiveSe
     }
   });
 
+  // The session is checked only at the handshake, so a socket would outlive its sign-out; this
+  // closes the revoked sessions' sockets on every node (the Redis adapter carries the request).
+  // A handshake that read the session just before its revocation and joins just after keeps its
+  // socket until it reconnects; that window is one database round trip.
+  deps.auth.onRevoked((revoked: Revocation) => {
+    const target =
+      "sessionId" in revoked
+        ? io.in(authSessionRoom(revoked.sessionId))
+        : revoked.exceptSessionId
+          ? io.in(userRoom(revoked.userId)).except(authSessionRoom(revoked.exceptSessionId))
+          : io.in(userRoom(revoked.userId));
+    target.disconnectSockets(true);
+  });
+
   io.on("connection", (socket) => {
     deps.metrics.socketConnections.inc();
-    const user = socket.data.actor.user;
-    // Every person has a room of their own, so any node can reach all of their tabs.
-    void socket.join(`user:${user.id}`);
+    const { user, sessionId } = socket.data.actor;
+    // Every person has a room of their own, so any node can reach all of their tabs; and every
+    // sign-in session one, so signing out closes exactly that session's sockets.
+    void socket.join([userRoom(user.id), authSessionRoom(sessionId)]);
     socket.emit("welcome", { protocolVersion: PROTOCOL_VERSION, user });
     socket.on("ping", (ack) => {
       if (typeof ack === "function") ack({ ok: true, serverTime: new Date().toISOString() });

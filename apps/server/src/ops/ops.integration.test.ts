@@ -1,6 +1,28 @@
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Writable } from "node:stream";
+import { pino, type Logger } from "pino";
 import { startTestServer, type TestServer } from "../test/harness.js";
+
+/** A logger whose JSON lines the test can read. */
+function capturedLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString("utf8"));
+      done();
+    },
+  });
+  return {
+    logger: pino({ level: "info" }, sink),
+    lines: () =>
+      chunks
+        .join("")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
 
 describe("operations endpoints", () => {
   let server: TestServer;
@@ -18,7 +40,9 @@ describe("operations endpoints", () => {
 
   it("/readyz checks the database and its migrations", async () => {
     const res = await server.client().get("/readyz");
-    expect(res).toMatchObject({ status: 200, body: { status: "ready", checks: { database: "ok" } } });
+    // Outside production the outbox is the expected default, so there is no mail state.
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: "ready", checks: { database: "ok" } });
   });
 
   it("/metrics exports Prometheus text with request durations", async () => {
@@ -60,14 +84,66 @@ describe("operations endpoints", () => {
   });
 });
 
+describe("/readyz with pending migrations", () => {
+  it("says migrations_pending, naming none of them, and logs which", async () => {
+    const { logger, lines } = capturedLogger();
+    const server = await startTestServer({ overrides: { logger } });
+    try {
+      // As if a newer release's migration had not been applied to this database yet.
+      const newest = await server.database.raw.transaction(async (conn) => {
+        const [row] = await conn.query<{ id: string }>(
+          "SELECT id FROM schema_migrations ORDER BY id DESC LIMIT 1",
+        );
+        await conn.query("DELETE FROM schema_migrations WHERE id = $1", [row!.id]);
+        return row;
+      });
+      const res = await server.client().get("/readyz");
+      expect(res.status).toBe(503);
+      expect(res.body).toEqual({ status: "not_ready", checks: { database: "migrations_pending" } });
+      expect(res.text).not.toContain(newest!.id);
+      expect(
+        lines().some(
+          (l) => l.msg === "readiness: migrations pending" && JSON.stringify(l.pending).includes(newest!.id),
+        ),
+      ).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe("production without SMTP_URL", () => {
+  it("starts, warns loudly in the log, and says mail: outbox on /readyz", async () => {
+    const { logger, lines } = capturedLogger();
+    const server = await startTestServer({ env: { NODE_ENV: "production" }, overrides: { logger } });
+    try {
+      const warning = lines().find((l) => /production without SMTP_URL/.test(String(l.msg)));
+      expect(warning).toMatchObject({ level: 40 });
+      const res = await server.client().get("/readyz");
+      // Still ready: a self-hoster may be trying it out; the state says why no mail arrives.
+      expect(res).toMatchObject({
+        status: 200,
+        body: { status: "ready", checks: { database: "ok", mail: "outbox" } },
+      });
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe("/readyz in cluster mode", () => {
-  it("is not ready while Redis is unreachable", async () => {
-    const server = await startTestServer({ env: { REDIS_URL: "redis://127.0.0.1:1" } });
+  it("is not ready while Redis is unreachable, and says only that", async () => {
+    const { logger, lines } = capturedLogger();
+    const server = await startTestServer({
+      env: { REDIS_URL: "redis://127.0.0.1:1" },
+      overrides: { logger },
+    });
     try {
       const res = await server.client().get("/readyz");
       expect(res.status).toBe(503);
-      expect(res.body).toMatchObject({ status: "not_ready", checks: { database: "ok" } });
-      expect((res.body as { checks: Record<string, string> }).checks.redis).not.toBe("ok");
+      expect(res.body).toEqual({ status: "not_ready", checks: { database: "ok", redis: "unreachable" } });
+      // The reason goes to the log, not to whoever asked.
+      expect(lines().some((l) => l.msg === "readiness check failed" && l.check === "redis")).toBe(true);
     } finally {
       await server.close();
     }
