@@ -1,7 +1,9 @@
 // Issue 3 acceptance, in the real browser against the built server: an organizer creates an event
 // with two sessions and capacity 2 and opens registration; three people register, each in their own
 // browser; the third is waitlisted; one cancels from the email link; the third is promoted and sees
-// it; the organizer exports the CSV.
+// it; the organizer exports the CSV. Along the way: a page per session (speakers, times in the
+// viewer's zone beside the event's, a seat taken there), the home page's public events (an unlisted
+// one left out and marked noindex), and the organizer's session filter and per-person history.
 import { readFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -53,8 +55,12 @@ describe("events, schedules and registrations in the browser", () => {
     expect(await server?.stop()).toBe(0);
   });
 
-  async function newPage(locale: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
-    const context = await browser.newContext({ locale, viewport, acceptDownloads: true });
+  async function newPage(
+    locale: string,
+    viewport = { width: 1280, height: 900 },
+    timezoneId = "Europe/Rome",
+  ): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport, timezoneId, acceptDownloads: true });
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
@@ -109,6 +115,14 @@ describe("events, schedules and registrations in the browser", () => {
     expect(new URL(organizer.url()).pathname).toBe(`/manage/${slug}`);
     await screenshot(organizer, "registrations-03-event-details");
 
+    // A speaker on the team first, so the workshop can name her.
+    await organizer.getByRole("link", { name: "Team" }).click();
+    await organizer.getByLabel("Email address").fill("sofia@example.org");
+    await organizer.getByLabel("Name (optional)").fill("Sofia Ricci");
+    await organizer.getByLabel("Role", { exact: true }).selectOption("speaker");
+    await organizer.getByRole("button", { name: "Send the invitation" }).click();
+    await organizer.getByText("Invitation sent to sofia@example.org.").waitFor();
+
     // Programme: one space, two sessions that first overlap in it (warned), then do not.
     await organizer.getByRole("link", { name: "Programme" }).click();
     await organizer.getByLabel("New space").fill("Sala Rossa");
@@ -130,6 +144,11 @@ describe("events, schedules and registrations in the browser", () => {
     await organizer.getByLabel("Space", { exact: true }).selectOption({ label: "Sala Rossa" });
     await organizer.getByLabel("Starts").fill(`${day}T10:00`);
     await organizer.getByLabel("Ends").fill(`${day}T12:00`);
+    await organizer
+      .getByLabel("Description")
+      .fill("Bring your **ideas** for the streets around the school.\n\nWe draw them on a big map.");
+    await organizer.getByRole("group", { name: "Speakers" }).getByLabel("Sofia Ricci").check();
+    await organizer.getByRole("group", { name: "Facilitators" }).getByLabel("Giulia Ferri").check();
     await organizer.getByLabel("People register for this session on its own").check();
     await organizer.getByLabel("Seats", { exact: true }).fill("10");
     await organizer.getByRole("button", { name: "Add the session" }).click();
@@ -166,6 +185,66 @@ describe("events, schedules and registrations in the browser", () => {
     await organizer.getByLabel("Public").check();
     await organizer.getByRole("button", { name: "Publish" }).click();
     await organizer.getByText("The event is now public.").waitFor();
+  });
+
+  it("shows the programme with a page per session, and the event on the home page", async () => {
+    // A visitor in New York: times in their zone, with Rome's beside them.
+    const visitor = await newPage("en-US", { width: 1280, height: 900 }, "America/New_York");
+    await visitor.goto(`${server.url}/e/${slug}`);
+    await visitor.getByRole("heading", { name: "Civic Lab 2026" }).waitFor();
+    const workshop = visitor.locator(".agenda-session", { hasText: "Workshop: streets for people" });
+    // The description is rendered Markdown, not its source; the speaker is named.
+    await workshop.locator(".agenda-description strong", { hasText: "ideas" }).waitFor();
+    expect(await workshop.textContent()).not.toContain("**");
+    await workshop.getByText("Speaker: Sofia Ricci").waitFor();
+    expect(await visitor.locator('meta[name="robots"]').count()).toBe(0);
+
+    await workshop.getByRole("link", { name: "Workshop: streets for people" }).click();
+    await visitor.getByRole("heading", { level: 1, name: "Workshop: streets for people" }).waitFor();
+    expect(new URL(visitor.url()).pathname).toMatch(new RegExp(`^/e/${slug}/s/[0-9a-f-]{36}$`));
+    const facts = visitor.locator(".session-facts");
+    await facts.getByText("Sala Rossa").waitFor();
+    await facts.getByText("Sofia Ricci").waitFor();
+    await facts.getByText("Giulia Ferri").waitFor();
+    await facts.getByText("10 of 10 seats left").waitFor();
+    // 10:30 in Rome is 04:30 or 05:30 in New York, depending on the season.
+    await expect.poll(() => facts.textContent()).toMatch(/0[45]:30–0[56]:00 \(America\/New York\)/);
+    await expect.poll(() => facts.textContent()).toContain("10:30–12:00 in Europe/Rome");
+    await visitor.locator(".session-description strong", { hasText: "ideas" }).waitFor();
+    await visitor.getByRole("link", { name: "Register for the event" }).waitFor();
+    await screenshot(visitor, "registrations-21-session-page");
+    await visitor.getByRole("link", { name: "Back to the programme of Civic Lab 2026" }).click();
+    await visitor.getByRole("heading", { name: "Programme" }).waitFor();
+
+    // An unlisted event: reachable by its link, kept off the home page and out of search engines.
+    const api = organizer.context().request;
+    const created = await api.post(`${server.url}/api/events`, {
+      data: {
+        slug: "quiet-lab",
+        title: "Quiet Lab",
+        timeZone: "Europe/Rome",
+        startsAt: `${day}T09:00`,
+        endsAt: `${day}T12:00`,
+      },
+    });
+    expect(created.status()).toBe(201);
+    const unlisted = await api.post(`${server.url}/api/events/quiet-lab/visibility`, {
+      data: { visibility: "unlisted" },
+    });
+    expect(unlisted.status()).toBe(200);
+    const apiAnswer = await fetch(`${server.url}/api/events/quiet-lab`);
+    expect(apiAnswer.headers.get("x-robots-tag")).toBe("noindex");
+    await visitor.goto(`${server.url}/e/quiet-lab`);
+    await visitor.getByRole("heading", { name: "Quiet Lab" }).waitFor();
+    await expect.poll(() => visitor.locator('meta[name="robots"]').getAttribute("content")).toBe("noindex");
+
+    await visitor.goto(server.url);
+    await visitor.getByRole("heading", { name: "Coming up" }).waitFor();
+    await visitor.getByRole("link", { name: "Civic Lab 2026" }).waitFor();
+    expect(await visitor.getByText("Quiet Lab").count()).toBe(0);
+    expect(await visitor.locator('meta[name="robots"]').count()).toBe(0);
+    await visitor.locator(".public-events").scrollIntoViewIfNeeded();
+    await screenshot(visitor, "registrations-22-home-public-events");
   });
 
   it("takes three registrations without accounts; the third waits", async () => {
@@ -225,6 +304,16 @@ describe("events, schedules and registrations in the browser", () => {
     const ics = await readFile((await calendar.path())!, "utf8");
     expect(ics).toContain("BEGIN:VCALENDAR");
     expect(ics).toContain("Workshop: streets for people");
+
+    // Bruno takes his seat from the session's own page.
+    const bruno = attendees[1]!;
+    await bruno.goto(`${server.url}/e/${slug}`);
+    await bruno.getByRole("link", { name: "Workshop: streets for people" }).click();
+    await bruno.getByRole("heading", { name: "Your seat in this session" }).waitFor();
+    await bruno.getByRole("button", { name: "Take a seat in Workshop: streets for people" }).click();
+    await bruno.getByRole("button", { name: "Give up your place in Workshop: streets for people" }).waitFor();
+    await bruno.locator(".session-facts").getByText("8 of 10 seats left").waitFor();
+    await screenshot(bruno, "registrations-10b-session-seat");
   });
 
   it("cancels from the email link, and the first person waiting gets the seat", async () => {
@@ -267,6 +356,20 @@ describe("events, schedules and registrations in the browser", () => {
     await organizer.getByLabel("Search").fill("");
     await organizer.getByRole("heading", { name: "3 people" }).waitFor();
 
+    // Who holds a seat in the workshop (Anna gave hers back when she cancelled), and how Bruno got it.
+    await organizer
+      .getByLabel("Session", { exact: true })
+      .selectOption({ label: "Workshop: streets for people (1)" });
+    await organizer.getByRole("heading", { name: "1 person" }).waitFor();
+    await organizer.getByText("Bruno Esposito").waitFor();
+    await organizer.getByRole("button", { name: "Answers and details" }).click();
+    const history = organizer.locator(".person-history");
+    await history.getByText("Workshop: streets for people: Confirmed").waitFor();
+    await history.getByText("by Bruno Esposito").first().waitFor();
+    await screenshot(organizer, "registrations-15b-session-filter-history");
+    await organizer.getByLabel("Session", { exact: true }).selectOption({ label: "All sessions" });
+    await organizer.getByRole("heading", { name: "3 people" }).waitFor();
+
     const [download] = await Promise.all([
       organizer.waitForEvent("download"),
       organizer.getByRole("link", { name: "Export CSV" }).click(),
@@ -278,10 +381,12 @@ describe("events, schedules and registrations in the browser", () => {
     expect(lines[0]).toContain("Dietary needs");
     expect(lines).toHaveLength(4);
     const rowOf = (name: string) => lines.find((line) => line.includes(name)) ?? "";
-    expect(rowOf("Anna Conti")).toContain("cancelled");
-    expect(rowOf("Bruno Esposito")).toContain("confirmed");
+    // Statuses in the organizer's language, like the table.
+    expect(rowOf("Anna Conti")).toContain(",Cancelled,");
+    expect(rowOf("Bruno Esposito")).toContain(",Confirmed,");
     expect(rowOf("Bruno Esposito")).toContain("Vegan");
-    expect(rowOf("Carla Romano")).toContain("confirmed");
+    expect(rowOf("Bruno Esposito")).toContain("Workshop: streets for people");
+    expect(rowOf("Carla Romano")).toContain(",Confirmed,");
   });
 
   it("lets the organizer add someone by hand, move them in, announce, and invite a facilitator", async () => {
@@ -301,6 +406,13 @@ describe("events, schedules and registrations in the browser", () => {
       .click();
     await organizer.getByText("1 person moved in from the waiting list.").waitFor();
     await organizer.getByText("Beyond capacity").first().waitFor();
+    // His history says who moved him in.
+    await organizer
+      .getByRole("row", { name: /Dario Greco/ })
+      .getByRole("button", { name: "Answers and details" })
+      .click();
+    await organizer.locator(".person-history").getByText("Confirmed").first().waitFor();
+    await organizer.locator(".person-history").getByText("by Giulia Ferri").first().waitFor();
     await mailTo("dario@example.org", /seat is yours|liberato un posto|registered|iscritt/i);
 
     await organizer.getByRole("button", { name: "Send an announcement" }).click();

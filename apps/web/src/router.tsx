@@ -8,6 +8,7 @@ import { SignInPage } from "./auth/SignInPage";
 import { SignUpPage } from "./auth/SignUpPage";
 import { DashboardPage } from "./events/DashboardPage";
 import { EventPage } from "./events/EventPage";
+import { SessionDetailsPage } from "./events/SessionDetailsPage";
 import { HomePage } from "./home/HomePage";
 import { attendeeRoutes, organizerRoutes } from "./registrations/routes";
 import { libraryRoutes, librarySignedInRoutes } from "./library/routes";
@@ -27,6 +28,7 @@ export const router = createBrowserRouter([
       { path: "reset-password", element: <ResetPasswordPage /> },
       { path: "reset-password/confirm", element: <ResetPasswordConfirmPage /> },
       { path: "e/:slug", element: <EventPage /> },
+      { path: "e/:slug/s/:sessionId", element: <SessionDetailsPage /> },
       ...libraryRoutes,
       ...attendeeRoutes,
       {

@@ -106,7 +106,11 @@ export const events = pgTable(
     /** The community the event belongs to (0007). */
     communityId: uuid("community_id").references((): AnyPgColumn => communities.id, { onDelete: "set null" }),
   },
-  (t) => [index("events_community_idx").on(t.communityId)],
+  (t) => [
+    index("events_community_idx").on(t.communityId),
+    // 0010: the public list of upcoming and past events.
+    index("events_visibility_ends_idx").on(t.visibility, t.endsAt),
+  ],
 );
 
 /** Who holds which role in which event; one row per (event, person, role). */
@@ -368,7 +372,9 @@ export const registrationHistory = pgTable(
     registrationId: uuid("registration_id")
       .notNull()
       .references(() => registrations.id, { onDelete: "cascade" }),
-    sessionId: uuid("session_id").references(() => agendaSessions.id, { onDelete: "cascade" }),
+    // 0010: a deleted session leaves its seat history behind, with the title it had.
+    sessionId: uuid("session_id").references(() => agendaSessions.id, { onDelete: "set null" }),
+    sessionTitle: text("session_title"),
     fromStatus: text("from_status"),
     toStatus: text("to_status").notNull(),
     actor: text("actor", { enum: ["attendee", "organizer", "system"] }).notNull(),
@@ -564,6 +570,8 @@ export const attendance = pgTable(
   (t) => [
     uniqueIndex("attendance_visit_key").on(t.room, t.participantSid),
     index("attendance_session_idx").on(t.sessionId, t.userId),
+    // 0009: the per-event report.
+    index("attendance_event_idx").on(t.eventId, t.userId),
   ],
 );
 
@@ -729,7 +737,11 @@ export const libraryAttachments = pgTable(
     createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: createdAt(),
   },
-  (t) => [index("library_attachments_item_idx").on(t.itemId)],
+  (t) => [
+    index("library_attachments_item_idx").on(t.itemId),
+    // 0008: adopted copies share the original's bytes; a delete asks whether a key is still named.
+    index("library_attachments_storage_key_idx").on(t.storageKey),
+  ],
 );
 
 export const libraryComments = pgTable(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   AttendanceReport,
+  EventAttendanceReport,
   LiveKitWebhookEvent,
   MediaStatus,
   MediaTokenBody,
@@ -12,6 +13,8 @@ import {
   BreakoutCommand,
   BreakoutOverview,
   BreakoutTableParams,
+  EventPlannedTablesResponse,
+  HostCandidatesResponse,
   MyBreakout,
   PlannedTablesResponse,
   PlanTablesBody,
@@ -48,6 +51,8 @@ import {
   EventTeamResponse,
   InviteTeamMemberBody,
   MyEventsResponse,
+  PublicEventsQuery,
+  PublicEventsResponse,
   ScheduleWarningsResponse,
   SessionDetail,
   SessionParams,
@@ -78,6 +83,7 @@ import {
   RegisterResponse,
   RegistrationCounts,
   RegistrationDetail,
+  RegistrationExportQuery,
   RegistrationForm,
   RegistrationListQuery,
   RegistrationListResponse,
@@ -123,6 +129,7 @@ import {
   PublishBoardBody,
   SendDownBody,
   TallyResponse,
+  UpdateCommunityMemberBody,
   UpdateItemBody,
   UsefulResponse,
 } from "./library.js";
@@ -138,6 +145,13 @@ export const OutboxMessage = z.object({
 });
 export const OutboxResponse = z.object({ messages: z.array(OutboxMessage) });
 export type OutboxResponse = z.infer<typeof OutboxResponse>;
+
+/**
+ * The state of one /readyz check: a closed set, so nothing internal reaches the public (the
+ * details go to the server's log). `outbox`: production without SMTP_URL, mail reaches no one.
+ */
+export const ReadinessState = z.enum(["ok", "unreachable", "migrations_pending", "outbox", "draining"]);
+export type ReadinessState = z.infer<typeof ReadinessState>;
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 
@@ -279,6 +293,16 @@ export const routes = {
     tag: "events",
     auth: true,
     responses: { 200: MyEventsResponse },
+  }),
+  listPublicEvents: route({
+    method: "get",
+    path: "/api/events",
+    operationId: "listPublicEvents",
+    summary: "Public events, upcoming or past, a page at a time (unlisted and draft events never appear)",
+    tag: "events",
+    auth: false,
+    query: PublicEventsQuery,
+    responses: { 200: PublicEventsResponse },
   }),
   getEvent: route({
     method: "get",
@@ -507,7 +531,8 @@ export const routes = {
     method: "post",
     path: "/api/events/{slug}/register",
     operationId: "register",
-    summary: "Register (no account needed); the same email again returns the existing registration",
+    summary:
+      "Register (no account needed); the same email again changes and sends nothing, and shows the registration only to its signed-in owner",
     tag: "registrations",
     auth: false,
     params: EventSlugParams,
@@ -561,10 +586,12 @@ export const routes = {
     method: "get",
     path: "/api/events/{slug}/registrations/export.csv",
     operationId: "exportRegistrations",
-    summary: "All registrations as CSV (UTF-8 with BOM, one column per question) (organizers)",
+    summary:
+      "All registrations as CSV (UTF-8 with BOM, one column per question, in a chosen language) (organizers)",
     tag: "registrations",
     auth: true,
     params: EventSlugParams,
+    query: RegistrationExportQuery,
     responses: { 200: z.string() },
     produces: "text/csv",
   }),
@@ -821,10 +848,34 @@ export const routes = {
     method: "get",
     path: "/api/sessions/{sessionId}/attendance.csv",
     operationId: "exportSessionAttendance",
-    summary: "The attendance report as CSV",
+    summary:
+      "The session's attendance as CSV (UTF-8 with BOM, a column per room) (organizers and facilitators)",
     tag: "media",
     auth: true,
     params: SessionIdParams,
+    responses: { 200: z.string() },
+    produces: "text/csv",
+  }),
+  getEventAttendance: route({
+    method: "get",
+    path: "/api/events/{slug}/attendance",
+    operationId: "getEventAttendance",
+    summary:
+      "Minutes present per person in every session of the event, per room (organizers and facilitators)",
+    tag: "media",
+    auth: true,
+    params: EventSlugParams,
+    responses: { 200: EventAttendanceReport },
+  }),
+  exportEventAttendance: route({
+    method: "get",
+    path: "/api/events/{slug}/attendance.csv",
+    operationId: "exportEventAttendance",
+    summary:
+      "The event's attendance as CSV: a row per person, columns grouped by session (organizers and facilitators)",
+    tag: "media",
+    auth: true,
+    params: EventSlugParams,
     responses: { 200: z.string() },
     produces: "text/csv",
   }),
@@ -889,6 +940,26 @@ export const routes = {
     auth: true,
     params: SessionIdParams,
     responses: { 200: BreakoutOverview },
+  }),
+  listTableHosts: route({
+    method: "get",
+    path: "/api/sessions/{sessionId}/breakouts/hosts",
+    operationId: "listTableHosts",
+    summary: "Who may host a table: the people who may be in the session, present ones first (facilitators)",
+    tag: "breakouts",
+    auth: true,
+    params: SessionIdParams,
+    responses: { 200: HostCandidatesResponse },
+  }),
+  listEventBreakoutTables: route({
+    method: "get",
+    path: "/api/events/{slug}/breakout-tables",
+    operationId: "listEventBreakoutTables",
+    summary: "Every session's tables planned ahead and the caller's sign-ups (the agenda's table sign-up)",
+    tag: "breakouts",
+    auth: true,
+    params: EventSlugParams,
+    responses: { 200: EventPlannedTablesResponse },
   }),
   runBreakoutCommand: route({
     method: "post",
@@ -957,7 +1028,8 @@ export const routes = {
     method: "post",
     path: "/api/communities",
     operationId: "createCommunity",
-    summary: "Create a community (a child needs the admin role in its parent); the creator becomes its admin",
+    summary:
+      "Create a community (a child needs the admin role in its parent, a top-level one a platform operator); the creator becomes its admin",
     tag: "library",
     auth: true,
     body: CreateCommunityBody,
@@ -983,6 +1055,17 @@ export const routes = {
     params: CommunitySlugParams,
     body: AddCommunityMemberBody,
     responses: { 201: CommunityMemberResponse },
+  }),
+  updateCommunityMember: route({
+    method: "patch",
+    path: "/api/communities/{slug}/members/{userId}",
+    operationId: "updateCommunityMember",
+    summary: "Change a member's role (admins; the last admin stays)",
+    tag: "library",
+    auth: true,
+    params: CommunityMemberParams,
+    body: UpdateCommunityMemberBody,
+    responses: { 200: CommunityMemberResponse },
   }),
   removeCommunityMember: route({
     method: "delete",
@@ -1234,12 +1317,13 @@ export const routes = {
     method: "post",
     path: "/api/boards/{boardId}/library",
     operationId: "publishBoardToLibrary",
-    summary: "Publish a board's ranked results as a session outcome (facilitators)",
+    summary:
+      "Publish a board's ranked results as a session outcome (facilitators); publishing again updates that outcome as a new version (200)",
     tag: "library",
     auth: true,
     params: BoardParams,
     body: PublishBoardBody,
-    responses: { 201: LibraryItemResponse },
+    responses: { 200: LibraryItemResponse, 201: LibraryItemResponse },
   }),
   promoteIdeaToLibrary: route({
     method: "post",
@@ -1269,8 +1353,8 @@ export const routes = {
     tag: "ops",
     auth: false,
     responses: {
-      200: z.object({ status: z.literal("ready"), checks: z.record(z.string(), z.string()) }),
-      503: z.object({ status: z.literal("not_ready"), checks: z.record(z.string(), z.string()) }),
+      200: z.object({ status: z.literal("ready"), checks: z.record(z.string(), ReadinessState) }),
+      503: z.object({ status: z.literal("not_ready"), checks: z.record(z.string(), ReadinessState) }),
     },
   }),
   openApi: route({
@@ -1286,7 +1370,7 @@ export const routes = {
     method: "get",
     path: "/api/dev/outbox",
     operationId: "listOutbox",
-    summary: "Emails written to the local outbox (development only; 404 in production)",
+    summary: "Emails written to the local outbox (outside production, to this machine only; 404 otherwise)",
     tag: "dev",
     auth: false,
     responses: { 200: OutboxResponse },

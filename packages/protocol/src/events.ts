@@ -5,6 +5,7 @@ import { Email, LOCALES, Locale, PersonName } from "./common.js";
 import { LocalDateTime, TimeZone, parseLocalDateTime } from "./time.js";
 
 export const EventVisibility = z.enum(["draft", "unlisted", "public"]);
+export type EventVisibility = z.infer<typeof EventVisibility>;
 export const SessionKind = z.enum(["plenary", "workshop", "talk", "networking"]);
 export const Slug = z
   .string()
@@ -14,14 +15,21 @@ export const Slug = z
 
 export const Space = z.object({ id: SpaceId, name: z.string(), position: z.number().int() });
 
+export const SessionPerson = z.object({ userId: UserId, name: z.string() });
+export type SessionPerson = z.infer<typeof SessionPerson>;
+
 export const AgendaSession = z.object({
   id: SessionId,
   spaceId: SpaceId.nullable(),
   title: z.string(),
+  /** Markdown as the organizer wrote it (the editor's field). */
   description: z.string(),
+  /** The description rendered from Markdown and sanitized: what pages show. */
+  descriptionHtml: z.string(),
   kind: SessionKind,
   startsAt: z.string(),
   endsAt: z.string(),
+  speakers: z.array(SessionPerson),
 });
 export type AgendaSession = z.infer<typeof AgendaSession>;
 
@@ -51,6 +59,41 @@ export type EventDetail = z.infer<typeof EventDetail>;
 
 export const MyEventsResponse = z.object({ events: z.array(EventSummary) });
 export type MyEventsResponse = z.infer<typeof MyEventsResponse>;
+
+/** Limits of the public list of events. */
+export const PUBLIC_EVENTS_LIMITS = { pageMax: 50, summaryMaxLength: 240 } as const;
+
+/**
+ * The public list: upcoming (not yet ended, soonest first) or past (most recent first). Only
+ * public events are listed; unlisted ones are for people with the link.
+ */
+export const PublicEventsQuery = z.strictObject({
+  period: z.enum(["upcoming", "past"]).default("upcoming"),
+  limit: z.coerce.number().int().min(1).max(PUBLIC_EVENTS_LIMITS.pageMax).default(12),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+export type PublicEventsQuery = z.input<typeof PublicEventsQuery>;
+
+export const PublicEventSummary = z.object({
+  id: EventId,
+  slug: Slug,
+  title: z.string(),
+  timeZone: z.string(),
+  startsAt: z.string(),
+  endsAt: z.string(),
+  languages: z.array(z.enum(LOCALES)),
+  /** The start of the description as plain text (Markdown and markup removed). */
+  summary: z.string(),
+  coverUrl: z.string().nullable(),
+});
+export type PublicEventSummary = z.infer<typeof PublicEventSummary>;
+
+export const PublicEventsResponse = z.object({
+  events: z.array(PublicEventSummary),
+  /** Events in this period in all, for paging. */
+  total: z.number().int(),
+});
+export type PublicEventsResponse = z.infer<typeof PublicEventsResponse>;
 
 export const EventSlugParams = z.strictObject({ slug: Slug });
 
@@ -230,11 +273,8 @@ export const ScheduleWarning = z.discriminatedUnion("type", [
 ]);
 export type ScheduleWarning = z.infer<typeof ScheduleWarning>;
 
-export const SessionPerson = z.object({ userId: UserId, name: z.string() });
-
 /** One session with its people and seats, for its own page and the editor. */
 export const SessionDetail = AgendaSession.extend({
-  descriptionHtml: z.string(),
   /** The wall-clock times in the event's time zone, as entered. */
   localStartsAt: z.string(),
   localEndsAt: z.string(),
@@ -242,7 +282,6 @@ export const SessionDetail = AgendaSession.extend({
   capacity: z.number().int().nullable(),
   registrationEnabled: z.boolean(),
   waitlist: z.boolean(),
-  speakers: z.array(SessionPerson),
   facilitators: z.array(SessionPerson),
   /** Confirmed seats taken; null when the session takes no registrations. */
   seatsTaken: z.number().int().nullable(),

@@ -220,7 +220,13 @@ export const RegistrationReceipt = z.object({
 export type RegistrationReceipt = z.infer<typeof RegistrationReceipt>;
 
 export const RegisterResponse = z.object({
-  registration: RegistrationReceipt,
+  /**
+   * The registration, when this request made it (or added someone, for organizers). A repeat of an
+   * email already registered answers null to anyone but the registrant signed in as themself, so
+   * the form cannot be used to probe who registered and how they stand: "we already have a
+   * registration for this email, its link is in the email we sent".
+   */
+  registration: RegistrationReceipt.nullable(),
   /** False when this email was already registered: nothing changed and nothing was sent. */
   created: z.boolean(),
   /** Manages the new registration from this browser (same power as the emailed link); only when created. */
@@ -259,7 +265,10 @@ export const RegistrationView = z.object({
 export type RegistrationView = z.infer<typeof RegistrationView>;
 
 export const StatusChange = z.object({
+  /** The session of a seat change; null for the event registration, and for a session since deleted. */
   sessionId: SessionId.nullable(),
+  /** The session's title for a seat change (kept when the session is deleted); null otherwise. */
+  sessionTitle: z.string().nullable(),
   from: z.string().nullable(),
   to: z.string(),
   by: z.enum(["attendee", "organizer", "system"]),
@@ -318,6 +327,10 @@ export const RegistrationListResponse = z.object({
   questions: z.array(Question),
 });
 export type RegistrationListResponse = z.infer<typeof RegistrationListResponse>;
+
+/** The CSV export is written in this language (default: the organizer's own). */
+export const RegistrationExportQuery = z.strictObject({ locale: Locale.optional() });
+export type RegistrationExportQuery = z.input<typeof RegistrationExportQuery>;
 
 export const RegistrationCounts = z.object({
   capacity: z.number().int().nullable(),

@@ -23,17 +23,19 @@ export type Permission = (typeof Permission)[keyof typeof Permission];
 
 const ALL = Object.values(Permission);
 
-/** The permission table: which role grants what. */
+/**
+ * The permission table: which role grants what. Drafts are for their organizers only (issue 3):
+ * facilitators and speakers see an event, its sessions and its boards once it is unlisted or public.
+ */
 export const ROLE_PERMISSIONS: Record<EventRole, readonly Permission[]> = {
   organizer: ALL,
   facilitator: [
     Permission.viewEvent,
-    Permission.viewDraft,
     Permission.facilitateSession,
     Permission.presentOnStage,
     Permission.joinSession,
   ],
-  speaker: [Permission.viewEvent, Permission.viewDraft, Permission.presentOnStage, Permission.joinSession],
+  speaker: [Permission.viewEvent, Permission.presentOnStage, Permission.joinSession],
   attendee: [Permission.viewEvent, Permission.joinSession],
 };
 

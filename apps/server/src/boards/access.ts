@@ -1,7 +1,7 @@
 // Who may be on a board, and as what. The event role decides, through the one permission table:
 // whoever may facilitate a session (organizers, facilitators) acts as `facilitator`; whoever may
 // join one (speakers, attendees) or holds a confirmed registration acts as `participant`; anyone
-// else is refused. Drafts stay with their team.
+// else is refused. Drafts stay with their organizers.
 import { and, boards, eq, events, registrations, type Db } from "@convivio/db";
 import { Permission, rolesAllow, type BoardRole, type ParticipantId, type User } from "@convivio/protocol";
 import { rolesIn } from "../access/permissions.js";
@@ -40,8 +40,9 @@ export async function boardRoleIn(
   userId: string,
 ): Promise<BoardRole | null> {
   const roles = await rolesIn(db, event.id, userId);
-  if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";
+  // First: a draft's boards and sessions are for its organizers only, facilitators included.
   if (event.visibility === "draft" && !rolesAllow(roles, Permission.viewDraft)) return null;
+  if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";
   if (rolesAllow(roles, Permission.joinSession)) return "participant";
   const [registration] = await db
     .select({ id: registrations.id })

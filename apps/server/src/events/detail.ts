@@ -1,5 +1,5 @@
 // Events and sessions as the protocol shows them: the public page, the session page, the editor.
-import { agendaSessions, asc, eq, sessionPeople, spaces, users, type Db } from "@convivio/db";
+import { agendaSessions, and, asc, eq, sessionPeople, spaces, users, type Db } from "@convivio/db";
 import {
   formatLocalDateTime,
   type EventDetail,
@@ -8,6 +8,7 @@ import {
   type EventSummary,
   type SessionDetail,
   type SessionId,
+  type SessionPerson,
   type SpaceId,
   type UserId,
 } from "@convivio/protocol";
@@ -31,15 +32,29 @@ export function eventSummary(event: EventRow, roles: EventRole[]): EventSummary 
 
 /** An event with its spaces and agenda, as the public page and the editor show it. */
 export async function eventDetail(db: Db, event: EventRow, roles: EventRole[]): Promise<EventDetail> {
-  const [spaceRows, sessionRows, cover] = await Promise.all([
+  const [spaceRows, sessionRows, speakerRows, cover] = await Promise.all([
     db.select().from(spaces).where(eq(spaces.eventId, event.id)).orderBy(asc(spaces.position)),
     db
       .select()
       .from(agendaSessions)
       .where(eq(agendaSessions.eventId, event.id))
       .orderBy(asc(agendaSessions.startsAt)),
+    // Every session's speakers in one query, not one per session.
+    db
+      .select({ sessionId: sessionPeople.sessionId, userId: users.id, name: users.name })
+      .from(sessionPeople)
+      .innerJoin(agendaSessions, eq(agendaSessions.id, sessionPeople.sessionId))
+      .innerJoin(users, eq(users.id, sessionPeople.userId))
+      .where(and(eq(agendaSessions.eventId, event.id), eq(sessionPeople.role, "speaker")))
+      .orderBy(asc(users.name)),
     hasCover(db, event.id),
   ]);
+  const speakersOf = new Map<string, SessionPerson[]>();
+  for (const row of speakerRows) {
+    const list = speakersOf.get(row.sessionId) ?? [];
+    list.push({ userId: row.userId as UserId, name: row.name });
+    speakersOf.set(row.sessionId, list);
+  }
   return {
     ...eventSummary(event, roles),
     description: event.description,
@@ -52,9 +67,11 @@ export async function eventDetail(db: Db, event: EventRow, roles: EventRole[]): 
       spaceId: s.spaceId as SpaceId | null,
       title: s.title,
       description: s.description,
+      descriptionHtml: renderMarkdown(s.description),
       kind: s.kind,
       startsAt: s.startsAt.toISOString(),
       endsAt: s.endsAt.toISOString(),
+      speakers: speakersOf.get(s.id) ?? [],
     })),
   };
 }

@@ -11,6 +11,7 @@ import { eventDetail, sessionDetail } from "./detail.js";
 import { createSpace, deleteSpace, updateSpace } from "./spaces.js";
 import { sessionIn, type EventEditor } from "./editor.js";
 import { inviteTeamMember, removeTeamMember } from "./team.js";
+import { markNoindexUnlessPublic } from "./robots.js";
 
 export interface EventEditDeps {
   db: Db;
@@ -92,8 +93,9 @@ export function eventEditRoutes({ db, editor, clock, scheduleTeamInvite }: Event
         };
       },
 
-      getSession: async ({ actor, params }) => {
+      getSession: async ({ actor, params, res }) => {
         const { event } = await eventFor(actor, params.slug, Permission.viewEvent);
+        markNoindexUnlessPublic(res, event);
         const session = await sessionIn(db, event.id, params.sessionId);
         return { status: 200, body: { session: await sessionDetail(db, event, session) } };
       },
@@ -113,7 +115,7 @@ export function eventEditRoutes({ db, editor, clock, scheduleTeamInvite }: Event
 
       deleteSession: async ({ actor, params }) => {
         const { event } = await eventFor(actor, params.slug, Permission.editEvent);
-        await editor.deleteSession(event, params.sessionId);
+        await editor.deleteSession(event, params.sessionId, { kind: "organizer", userId: actor.user.id });
         return { status: 204 };
       },
 
@@ -147,6 +149,7 @@ export function eventEditRoutes({ db, editor, clock, scheduleTeamInvite }: Event
 
       getEventCover: async ({ actor, params, res }) => {
         const { event } = await eventFor(actor, params.slug, Permission.viewEvent);
+        markNoindexUnlessPublic(res, event);
         const cover = await findCover(db, event.id);
         if (!cover) throw new HttpError(ErrorCode.notFound, "This event has no cover");
         res

@@ -9,6 +9,7 @@ import {
   events,
   inArray,
   isUniqueViolation,
+  registrationHistory,
   registrations,
   sessionPeople,
   sessionRegistrations,
@@ -31,7 +32,9 @@ import {
   addMessages,
   lockEvent,
   promoteSessionWaitlist,
+  recordChange,
   sessionSeatsTaken,
+  type ChangeActor,
   type EventRow,
   type SessionRow,
 } from "../registrations/ledger.js";
@@ -300,7 +303,7 @@ export class EventEditor {
       const moved =
         startsAt.getTime() !== session.startsAt.getTime() || endsAt.getTime() !== session.endsAt.getTime();
       if (moved) {
-        const holders = await seatHolders(tx, sessionId);
+        const holders = (await seatHolders(tx, sessionId)).map((s) => s.registrationId);
         await addMessages(ledger, holders, "session_moved", {
           sessionId,
           previousStartsAt: session.startsAt.toISOString(),
@@ -313,19 +316,38 @@ export class EventEditor {
     });
   }
 
-  /** Cancels a session: seat holders are told (the message keeps its title and times), reminders go. */
-  async deleteSession(event: EventRow, sessionId: string): Promise<void> {
+  /**
+   * Cancels a session: each seat holder's seat is recorded as cancelled (by whom, when) and they
+   * are told (the message keeps its title and times); reminders go. The seat history outlives the
+   * session: its rows keep the title, and their session_id goes NULL with the delete (0011).
+   */
+  async deleteSession(event: EventRow, sessionId: string, actor: ChangeActor): Promise<void> {
     await this.registrations.run(async (ledger) => {
       const { tx } = ledger;
       await lockEvent(tx, event.id);
       const session = await sessionIn(tx, event.id, sessionId);
-      const holders = await seatHolders(tx, sessionId);
+      const seats = await seatHolders(tx, sessionId);
+      for (const seat of seats) {
+        await recordChange(ledger, {
+          registrationId: seat.registrationId,
+          sessionId,
+          from: seat.status,
+          to: "cancelled",
+          actor,
+          reason: "session cancelled",
+        });
+      }
+      const holders = seats.map((s) => s.registrationId);
       await addMessages(ledger, holders, "session_cancelled", {
         sessionId,
         title: session.title,
         startsAt: session.startsAt.toISOString(),
         endsAt: session.endsAt.toISOString(),
       });
+      await tx
+        .update(registrationHistory)
+        .set({ sessionTitle: session.title })
+        .where(eq(registrationHistory.sessionId, sessionId));
       ledger.effects.droppedSeats.push(...holders.map((registrationId) => ({ registrationId, sessionId })));
       await tx.delete(agendaSessions).where(eq(agendaSessions.id, sessionId));
     });
@@ -361,10 +383,13 @@ export async function sessionIn(tx: Db, eventId: string, sessionId: string): Pro
   return session;
 }
 
-/** Registrations holding or waiting for a seat in a session. */
-async function seatHolders(tx: Tx, sessionId: string): Promise<string[]> {
-  const rows = await tx
-    .select({ id: sessionRegistrations.registrationId })
+/** Registrations holding or waiting for a seat in a session, with how they stand. */
+async function seatHolders(
+  tx: Tx,
+  sessionId: string,
+): Promise<{ registrationId: string; status: "confirmed" | "waitlisted" | "cancelled" }[]> {
+  return tx
+    .select({ registrationId: sessionRegistrations.registrationId, status: sessionRegistrations.status })
     .from(sessionRegistrations)
     .where(
       and(
@@ -372,5 +397,4 @@ async function seatHolders(tx: Tx, sessionId: string): Promise<string[]> {
         inArray(sessionRegistrations.status, ["confirmed", "waitlisted"]),
       ),
     );
-  return rows.map((r) => r.id);
 }

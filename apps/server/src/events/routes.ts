@@ -1,8 +1,9 @@
 import { asc, eq, eventMembers, events, users, type Db } from "@convivio/db";
-import { Permission, type EventRole, type EventSummary } from "@convivio/protocol";
+import { Permission, rolesAllow, type EventRole, type EventSummary } from "@convivio/protocol";
 import { bindRoutes } from "../http/routes.js";
 import { authorizeEvent, findEventBySlug } from "../access/permissions.js";
 import { eventDetail, eventSummary as summary } from "./detail.js";
+import { markNoindexUnlessPublic } from "./robots.js";
 
 /** Reading events: the dashboard's list, the public page, the team. Editing is in editRoutes.ts. */
 export function eventRoutes(db: Db) {
@@ -20,11 +21,16 @@ export function eventRoutes(db: Db) {
         if (existing) existing.roles.push(role);
         else byId.set(event.id, summary(event, [role]));
       }
-      return { status: 200, body: { events: [...byId.values()] } };
+      // A draft is listed only to those who may open it (its organizers), like everywhere else.
+      const visible = [...byId.values()].filter(
+        (e) => e.visibility !== "draft" || rolesAllow(e.roles, Permission.viewDraft),
+      );
+      return { status: 200, body: { events: visible } };
     },
-    getEvent: async ({ actor, params }) => {
+    getEvent: async ({ actor, params, res }) => {
       const event = await findEventBySlug(db, params.slug);
       const roles = await authorizeEvent(db, actor, event, Permission.viewEvent);
+      markNoindexUnlessPublic(res, event);
       return { status: 200, body: await eventDetail(db, event, roles) };
     },
     listEventTeam: async ({ actor, params }) => {

@@ -19,3 +19,18 @@ export function toCsv(header: readonly string[], rows: readonly (readonly unknow
     cells.map((c) => csvCell(c as string | number | boolean | null | undefined)).join(",");
   return BOM + [header, ...rows].map(line).join("\r\n") + "\r\n";
 }
+
+/** `YYYY-MM-DD HH:mm` in the event's zone, which spreadsheets read as a date and time. */
+export function csvTime(date: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
+}

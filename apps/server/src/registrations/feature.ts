@@ -9,6 +9,7 @@ import type { Mailer } from "../email/mailer.js";
 import type { Jobs } from "../jobs/jobs.js";
 import { EventEditor } from "../events/editor.js";
 import { eventEditRoutes } from "../events/editRoutes.js";
+import { publicEventRoutes } from "../events/publicRoutes.js";
 import { defineRegistrationJobs } from "./mailJobs.js";
 import { organizerRegistrationRoutes } from "./organizerRoutes.js";
 import { createReminderSync } from "./reminders.js";
@@ -41,6 +42,7 @@ export function createRegistrationFeature(deps: RegistrationFeatureDeps): Regist
   const editor = new EventEditor(db, service);
   return {
     routers: [
+      publicEventRoutes({ db, clock }),
       eventEditRoutes({ db, editor, clock, scheduleTeamInvite: mail.scheduleTeamInvite }),
       registrationRoutes({ db, service, clock, publicUrl: deps.publicUrl }),
       organizerRegistrationRoutes({ db, service, clock }),

@@ -43,7 +43,7 @@ describe.each(testDatabases())("registration flows on $driver", ({ open }) => {
         .orderBy(asc(registrationMessages.createdAt))
     ).map((m) => m.kind);
 
-  it("registering twice with the same email (any case) returns the first registration and sends nothing twice", async () => {
+  it("registering twice with the same email (any case) changes and sends nothing, and tells a stranger nothing of it", async () => {
     const event = await createEvent(organizer, { settings: { capacity: 10 } });
     const who = person("Bice");
     const first = await register(server.client(), event.slug, who);
@@ -56,16 +56,30 @@ describe.each(testDatabases())("registration flows on $driver", ({ open }) => {
       email: who.email.toUpperCase(),
       name: "Other",
     });
+    // Whoever typed the email learns only that it is known: not the id, the status or a place in line.
     expect(again.status).toBe(200);
-    expect(again.body).toMatchObject({
-      created: false,
-      registration: { id: first.receipt!.id, status: "confirmed" },
-    });
+    expect(again.body).toEqual({ created: false, registration: null });
+    expect(again.text).not.toContain(first.receipt!.id);
     expect(again.token).toBeUndefined();
 
     const rows = await database.db.select().from(registrations).where(eq(registrations.eventId, event.id));
     expect(rows).toHaveLength(1);
     expect(rows[0]!.name).toBe("Bice");
+    expect(await messagesOf(first.receipt!.id)).toEqual(["confirmed"]);
+
+    // Signed in as someone else (an organizer, say): still nothing.
+    const asOther = await organizer.post(`/api/events/${event.slug}/register`, who);
+    expect(asOther.body).toEqual({ created: false, registration: null });
+    // The registrant, signed in with their own session, sees their registration.
+    const session = await server.auth.createSession(rows[0]!.userId!);
+    const owner = server.client();
+    owner.cookie = `convivio_session=${session.token}`;
+    const own = await register(owner, event.slug, who);
+    expect(own.status).toBe(200);
+    expect(own.body).toEqual({
+      created: false,
+      registration: { id: first.receipt!.id, eventId: event.id, status: "confirmed", waitlistPosition: null },
+    });
     expect(await messagesOf(first.receipt!.id)).toEqual(["confirmed"]);
     // The confirmed person is an attendee of the event.
     const [member] = await database.db
@@ -551,6 +565,34 @@ describe.each(testDatabases())("registration flows on $driver", ({ open }) => {
     const lucia = lines.find((l) => l.includes("Lucia"))!;
     expect(lucia).toContain(`,"'=HYPERLINK(""http://evil"")",mobilità; energia,yes`);
     expect(lines.find((l) => l.includes("Marco"))).toContain(`"Rete civica, ""Bari""",,`);
-    expect(lines.find((l) => l.includes("Ospite"))).toContain(",confirmed,Ospite Speciale,");
+    // Statuses, languages and who added someone in the organizer's language (English here)...
+    expect(lines.find((l) => l.includes("Ospite"))).toContain(",Confirmed,Ospite Speciale,");
+    expect(lines.find((l) => l.includes("Ospite"))).toContain(",Italian,,yes,Organizer,");
+    expect(lucia).toContain(",Confirmed,Lucia Bianchi,");
+    expect(lucia).toContain(",Registrant,");
+
+    // ...or in the language asked for; still a BOM, one column per question, the same rows.
+    const italian = await organizer.get(`/api/events/${event.slug}/registrations/export.csv?locale=it`);
+    expect(italian.status).toBe(200);
+    const italianRaw = Buffer.from(
+      await (
+        await fetch(`${server.url}/api/events/${event.slug}/registrations/export.csv?locale=it`, {
+          headers: { cookie: organizer.cookie! },
+        })
+      ).arrayBuffer(),
+    );
+    expect([...italianRaw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rowsIt = italian.text.replace(/^\uFEFF/, "").split("\r\n");
+    expect(rowsIt[0]).toBe(
+      "Iscritto il,Stato,Nome,Email,Lingua,Posizione in lista d'attesa,Oltre la capienza,Aggiunto da,Codice invito,Versione del consenso,Consenso dato il,Sessioni,Ente,Temi,Foto",
+    );
+    expect(rowsIt).toHaveLength(6);
+    expect(rowsIt.find((l) => l.includes("Nadia"))).toContain(",Confermata,Nadia Neri,");
+    expect(rowsIt.find((l) => l.includes("Ospite"))).toContain(",Italiano,,sì,Organizzatore,");
+    expect(rowsIt.find((l) => l.includes("Lucia"))).toContain(`mobilità; energia,sì`);
+    expect(rowsIt.join("\n")).not.toMatch(/,confirmed,|,waitlisted,/);
+    expect((await organizer.get(`/api/events/${event.slug}/registrations/export.csv?locale=fr`)).status).toBe(
+      400,
+    );
   });
 });

@@ -263,9 +263,11 @@ async function releaseSeats(ledger: Ledger, registrationId: string, actor: Chang
 
 /**
  * Fills free seats from the waitlist, first come first served, in this transaction. With no
- * capacity any more, everyone waiting moves in. Returns who was promoted.
+ * capacity any more, everyone waiting moves in. Once the event has ended a seat is no use to
+ * anyone, so nobody is promoted ("a seat is yours" for a past event). Returns who was promoted.
  */
 export async function promoteEventWaitlist(ledger: Ledger, event: EventRow): Promise<RegistrationRow[]> {
+  if (ledger.now >= event.endsAt) return [];
   let limit: number | undefined;
   if (event.capacity !== null) {
     limit = event.capacity - (await seatsTaken(ledger.tx, event.id));
@@ -320,8 +322,9 @@ export async function setSeatStatus(
   return updated!;
 }
 
-/** Fills a session's free seats from its waitlist, first come first served. */
+/** Fills a session's free seats from its waitlist, first come first served; nobody once it has ended. */
 export async function promoteSessionWaitlist(ledger: Ledger, session: SessionRow): Promise<SeatRow[]> {
+  if (ledger.now >= session.endsAt) return [];
   let limit: number | undefined;
   if (session.capacity !== null) {
     limit = session.capacity - (await sessionSeatsTaken(ledger.tx, session.id));

@@ -17,7 +17,6 @@ import {
 import {
   ErrorCode,
   Permission,
-  type AnswerValue,
   type EventId,
   type Locale,
   type RegistrationCounts,
@@ -28,7 +27,7 @@ import { bindRoutes } from "../http/routes.js";
 import type { Clock } from "../auth/clock.js";
 import type { Actor } from "../auth/actor.js";
 import { authorizeEvent, findEventBySlug } from "../access/permissions.js";
-import { toCsv } from "./csv.js";
+import { registrationsCsv } from "./exportCsv.js";
 import { addMessages, seatsTaken, type ChangeActor } from "./ledger.js";
 import { HttpError } from "../http/problem.js";
 import { likePattern } from "./rules.js";
@@ -51,56 +50,6 @@ export interface OrganizerRouteDeps {
 }
 
 const organizer = (actor: Actor): ChangeActor => ({ kind: "organizer", userId: actor.user.id });
-
-const CSV_HEADERS = {
-  en: {
-    registeredAt: "Registered at",
-    status: "Status",
-    name: "Name",
-    email: "Email",
-    language: "Language",
-    waitlistPosition: "Waitlist position",
-    overCapacity: "Beyond capacity",
-    source: "Added by",
-    inviteCode: "Invite code",
-    consent: "Consent version",
-    consentAt: "Consent given at",
-    sessions: "Sessions",
-    yes: "yes",
-    no: "no",
-  },
-  it: {
-    registeredAt: "Iscritto il",
-    status: "Stato",
-    name: "Nome",
-    email: "Email",
-    language: "Lingua",
-    waitlistPosition: "Posizione in lista d'attesa",
-    overCapacity: "Oltre la capienza",
-    source: "Aggiunto da",
-    inviteCode: "Codice invito",
-    consent: "Versione del consenso",
-    consentAt: "Consenso dato il",
-    sessions: "Sessioni",
-    yes: "sì",
-    no: "no",
-  },
-} as const;
-
-/** `YYYY-MM-DD HH:mm` in the event's zone, which spreadsheets read as a date and time. */
-function csvTime(date: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(date);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")}`;
-}
 
 export function organizerRegistrationRoutes({ db, service, clock }: OrganizerRouteDeps) {
   async function managedEvent(actor: Actor, slug: string) {
@@ -252,10 +201,9 @@ export function organizerRegistrationRoutes({ db, service, clock }: OrganizerRou
       };
     },
 
-    exportRegistrations: async ({ actor, params, res }) => {
+    exportRegistrations: async ({ actor, params, query, res }) => {
       const event = await managedEvent(actor, params.slug);
-      const locale: Locale = actor.user.locale;
-      const h = CSV_HEADERS[locale];
+      const locale: Locale = query.locale ?? actor.user.locale;
       const [rows, questions] = await Promise.all([
         db
           .select()
@@ -264,55 +212,12 @@ export function organizerRegistrationRoutes({ db, service, clock }: OrganizerRou
           .orderBy(asc(registrations.arrival)),
         questionsOf(db, event.id, true),
       ]);
-      const views = await registrationViews(db, rows);
-      const answerText = (value: AnswerValue | undefined) =>
-        value === undefined
-          ? ""
-          : Array.isArray(value)
-            ? value.join("; ")
-            : typeof value === "boolean"
-              ? value
-                ? h.yes
-                : h.no
-              : value;
-      const header = [
-        h.registeredAt,
-        h.status,
-        h.name,
-        h.email,
-        h.language,
-        h.waitlistPosition,
-        h.overCapacity,
-        h.source,
-        h.inviteCode,
-        h.consent,
-        h.consentAt,
-        h.sessions,
-        ...questions.map((q) => q.label),
-      ];
-      const body = views.map((v) => [
-        csvTime(new Date(v.createdAt), event.timeZone),
-        v.status,
-        v.name,
-        v.email,
-        v.locale,
-        v.waitlistPosition ?? "",
-        v.overCapacity ? h.yes : h.no,
-        v.source,
-        v.inviteCode ?? "",
-        v.consent?.version ?? "",
-        v.consent ? csvTime(new Date(v.consent.at), event.timeZone) : "",
-        v.sessions
-          .filter((s) => s.status !== "cancelled")
-          .map((s) => (s.status === "waitlisted" ? `${s.title} (${s.status})` : s.title))
-          .join("; "),
-        ...questions.map((q) => answerText(v.answers[q.id])),
-      ]);
+      const csv = registrationsCsv(await registrationViews(db, rows), questions, event.timeZone, locale);
       res
         .status(200)
         .type("text/csv; charset=utf-8")
         .setHeader("Content-Disposition", `attachment; filename="${event.slug}-registrations.csv"`)
-        .send(toCsv(header, body));
+        .send(csv);
     },
 
     listInviteCodes: async ({ actor, params }) => {

@@ -27,6 +27,7 @@ import { bindRoutes } from "../http/routes.js";
 import type { Clock } from "../auth/clock.js";
 import type { Actor } from "../auth/actor.js";
 import { authorizeEvent, authorizeRegistration, findEventBySlug } from "../access/permissions.js";
+import { markNoindexUnlessPublic } from "../events/robots.js";
 import { eventPageUrl, loadRegistrationContext, registrationCalendar } from "./calendar.js";
 import { seatWaitlistPosition, seatsTaken, type ChangeActor, type SeatRow } from "./ledger.js";
 import { registrationWindowState, seatsLeft } from "./rules.js";
@@ -86,9 +87,10 @@ export function registrationRoutes({ db, service, clock, publicUrl }: Registrati
   }
 
   return bindRoutes({
-    getRegistrationForm: async ({ actor, params }) => {
+    getRegistrationForm: async ({ actor, params, res }) => {
       const event = await findEventBySlug(db, params.slug);
       await authorizeEvent(db, actor, event, Permission.viewEvent);
+      markNoindexUnlessPublic(res, event);
       const now = clock.now();
       const [taken, questions, sessions] = await Promise.all([
         seatsTaken(db, event.id),
@@ -153,15 +155,20 @@ export function registrationRoutes({ db, service, clock, publicUrl }: Registrati
       const event = await findEventBySlug(db, params.slug);
       await authorizeEvent(db, actor, event, Permission.viewEvent);
       const result = await service.register(event.id, body, { kind: "self" });
+      // Idempotent either way (nothing changed, nothing sent), but an existing registration's id,
+      // status and place in line are for its owner: anyone can type an email into the form.
+      const shown = result.created || (actor !== null && actor.user.id === result.registration.userId);
       return {
         status: result.created ? 201 : 200,
         body: {
-          registration: {
-            id: result.registration.id as RegistrationId,
-            eventId: event.id as EventId,
-            status: result.registration.status,
-            waitlistPosition: result.waitlistPosition,
-          },
+          registration: shown
+            ? {
+                id: result.registration.id as RegistrationId,
+                eventId: event.id as EventId,
+                status: result.registration.status,
+                waitlistPosition: result.waitlistPosition,
+              }
+            : null,
           created: result.created,
           ...(result.manageToken ? { manageToken: result.manageToken } : {}),
         },

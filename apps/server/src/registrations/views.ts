@@ -148,16 +148,21 @@ export function eventOfRegistration(event: EventRow) {
   };
 }
 
-/** Status history, oldest first; the names of organizers who acted are for organizers' eyes only. */
+/**
+ * Status history, oldest first; the names of organizers who acted are for organizers' eyes only.
+ * A seat change names its session by its current title, or by the one kept when it was deleted.
+ */
 export async function historyOf(db: Db, registrationId: string, withNames: boolean): Promise<StatusChange[]> {
   const rows = await db
-    .select({ change: registrationHistory, actorName: users.name })
+    .select({ change: registrationHistory, actorName: users.name, sessionTitle: agendaSessions.title })
     .from(registrationHistory)
     .leftJoin(users, eq(users.id, registrationHistory.actorUserId))
+    .leftJoin(agendaSessions, eq(agendaSessions.id, registrationHistory.sessionId))
     .where(eq(registrationHistory.registrationId, registrationId))
     .orderBy(asc(registrationHistory.createdAt));
-  return rows.map(({ change, actorName }) => ({
+  return rows.map(({ change, actorName, sessionTitle }) => ({
     sessionId: change.sessionId as SessionId | null,
+    sessionTitle: sessionTitle ?? change.sessionTitle ?? null,
     from: change.fromStatus,
     to: change.toStatus,
     by: change.actor,

@@ -19,7 +19,11 @@ import {
   viewerTimeZone,
 } from "./datetime";
 import { VisibilityBadge } from "./EventBadges";
+import { useNoindex } from "./useNoindex";
+import "../styles/events.css";
 import { EventBoards } from "../boards/EventBoards";
+import { EventCommunityFact } from "../library/EventCommunityFact";
+import { AgendaTableSignUp } from "../breakouts/AgendaTableSignUp";
 
 const notFound = new ApiError({ status: 404, code: "not_found", title: "Not found" });
 
@@ -36,6 +40,7 @@ export function EventPage() {
   const error = validSlug ? event.error : notFound;
   const missing = isApiError(error, "not_found");
   useDocumentTitle(missing ? t("event.notFoundTitle") : event.data?.title);
+  useNoindex(event.data?.visibility);
 
   if (missing) {
     return (
@@ -106,6 +111,7 @@ function EventView({ event }: { event: EventDetail }) {
               <dt>{t("event.timeZone")}</dt>
               <dd>{formatTimeZone(event.timeZone)}</dd>
             </div>
+            <EventCommunityFact slug={event.slug} />
             {event.languages.length > 0 ? (
               <div>
                 <dt>{t("event.languages")}</dt>
@@ -164,7 +170,7 @@ function EventView({ event }: { event: EventDetail }) {
           </section>
         ) : null}
 
-        <section className="programme" aria-labelledby="programme-title">
+        <section id="programme" className="programme" aria-labelledby="programme-title">
           <h2 id="programme-title">{t("event.programmeTitle")}</h2>
           {days.length === 0 ? (
             <p className="muted">{t("event.programmeEmpty")}</p>
@@ -191,6 +197,7 @@ function EventView({ event }: { event: EventDetail }) {
                           {track.sessions.map((session) => (
                             <SessionItem
                               key={session.id}
+                              slug={event.slug}
                               session={session}
                               locale={locale}
                               viewer={viewer}
@@ -212,11 +219,13 @@ function EventView({ event }: { event: EventDetail }) {
 }
 
 function SessionItem({
+  slug,
   session,
   locale,
   viewer,
   eventTimeZone,
 }: {
+  slug: string;
   session: AgendaSession;
   locale: string;
   viewer: string;
@@ -224,7 +233,7 @@ function SessionItem({
 }) {
   const { t } = useTranslation();
   return (
-    <li className="agenda-session">
+    <li className="agenda-session" id={`session-${session.id}`}>
       <p className="agenda-time">
         <time dateTime={session.startsAt}>
           {formatTimeRange(session.startsAt, session.endsAt, locale, viewer)}
@@ -239,10 +248,27 @@ function SessionItem({
         ) : null}
       </p>
       <p className="agenda-title">
-        <span>{session.title}</span>
+        <Link to={`/e/${slug}/s/${session.id}`} className="agenda-title-link">
+          {session.title}
+        </Link>
         <span className={`kind kind-${session.kind}`}>{t(`sessionKind.${session.kind}`)}</span>
       </p>
-      {session.description ? <p className="agenda-description">{session.description}</p> : null}
+      {session.speakers.length > 0 ? (
+        <p className="agenda-speakers">
+          {t("events.agenda.speakers", {
+            count: session.speakers.length,
+            names: session.speakers.map((p) => p.name).join(", "),
+          })}
+        </p>
+      ) : null}
+      {session.descriptionHtml ? (
+        // Rendered from Markdown and sanitized by the server: no script, style or frames survive.
+        <div
+          className="agenda-description prose"
+          dangerouslySetInnerHTML={{ __html: session.descriptionHtml }}
+        />
+      ) : null}
+      <AgendaTableSignUp slug={slug} sessionId={session.id} />
     </li>
   );
 }

@@ -1,6 +1,7 @@
 import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useMe } from "../auth/session";
+import { PublicEventList } from "../events/PublicEventList";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 
 const FEATURES = ["programme", "live", "board", "library"] as const;
@@ -88,6 +89,8 @@ export function HomePage() {
           <HeroIllustration />
         </div>
       </section>
+
+      <PublicEventList />
 
       <section className="section" aria-labelledby="features-title">
         <div className="container">

@@ -45,9 +45,11 @@ export function AddRegistrationCard({
       }),
     onSuccess: ({ registration, created }) =>
       onAdded({
-        key: created
-          ? `registrations.people.added.${registration.status}`
-          : "registrations.people.addedExisting",
+        // The organizers' route always answers with the registration; null is the public form's.
+        key:
+          created && registration
+            ? `registrations.people.added.${registration.status}`
+            : "registrations.people.addedExisting",
         values: { name: form.values.name.trim() },
       }),
     onError: (error) => form.showFailure(error),

@@ -17,6 +17,7 @@ const TABS = [
   { to: "team", key: "team" },
   { to: "registration", key: "registration" },
   { to: "people", key: "people" },
+  { to: "attendance", key: "attendance" },
 ] as const;
 
 /** The organizer's console for one event: a header and a tab per part of the work. */

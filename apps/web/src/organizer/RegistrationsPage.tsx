@@ -6,21 +6,18 @@ import {
   REGISTRATION_LIMITS,
   REGISTRATION_STATUSES,
   RegistrationStatus,
+  SessionId as SessionIdSchema,
   routes,
-  type AnswerValue,
   type DecisionAction,
   type EventDetail,
   type Question,
-  type RegistrationCounts,
   type RegistrationId,
   type RegistrationView,
+  type SessionId,
 } from "@convivio/protocol";
 import { buildPath, call } from "../api/client";
-import { viewerTimeZone } from "../events/datetime";
-import { formatDateTime } from "../events/zonedTime";
-import { INTL_LOCALE, currentLocale } from "../i18n/i18n";
+import { currentLocale } from "../i18n/i18n";
 import { registrationFormQueryKey } from "../registrations/access";
-import { StatusBadge } from "../registrations/StatusBadge";
 import { PageLoadError, PageLoading } from "../shell/PageState";
 import { Alert } from "../ui/Alert";
 import { Button } from "../ui/Button";
@@ -28,6 +25,8 @@ import { FormAlert } from "../ui/FormAlert";
 import { errorMessage, type Message } from "../ui/message";
 import { AddRegistrationCard } from "./AddRegistrationCard";
 import { AnnouncementCard } from "./AnnouncementCard";
+import { CountsBar } from "./CountsBar";
+import { PersonRow } from "./PersonRow";
 import { countsQueryKey, registrationsQueryKey, useManagedEvent } from "./manageContext";
 
 const PAGE_SIZE = 50;
@@ -41,6 +40,7 @@ export function RegistrationsPage() {
   const [search, setSearch] = useState("");
   const [query, setQuery] = useState("");
   const [status, setStatus] = useState<RegistrationStatus | "">("");
+  const [sessionId, setSessionId] = useState<SessionId | "">("");
   const [page, setPage] = useState(0);
   const [panel, setPanel] = useState<"add" | "announce" | null>(null);
   const [notice, setNotice] = useState<Message | null>(null);
@@ -58,13 +58,14 @@ export function RegistrationsPage() {
     queryFn: ({ signal }) => call("getRegistrationCounts", { params: { slug: event.slug }, signal }),
   });
   const list = useQuery({
-    queryKey: [...registrationsQueryKey(event.slug), { query, status, page }],
+    queryKey: [...registrationsQueryKey(event.slug), { query, status, sessionId, page }],
     queryFn: ({ signal }) =>
       call("listRegistrations", {
         params: { slug: event.slug },
         query: {
           ...(query ? { q: query } : {}),
           ...(status ? { status } : {}),
+          ...(sessionId ? { sessionId } : {}),
           limit: PAGE_SIZE,
           offset: page * PAGE_SIZE,
         },
@@ -81,8 +82,10 @@ export function RegistrationsPage() {
     ]);
   };
 
-  const exportHref = buildPath(routes.exportRegistrations.path, { slug: event.slug });
-  const filtered = query !== "" || status !== "";
+  // The file is written in the language the organizer is reading now.
+  const exportHref = `${buildPath(routes.exportRegistrations.path, { slug: event.slug })}?locale=${currentLocale()}`;
+  const filtered = query !== "" || status !== "" || sessionId !== "";
+  const sessions = counts.data?.sessions ?? [];
 
   return (
     <div className="stack is-wide">
@@ -131,6 +134,30 @@ export function RegistrationsPage() {
               ))}
             </select>
           </div>
+          {sessions.length > 0 ? (
+            <div className="field">
+              <label className="field-label" htmlFor="registrations-session">
+                {t("registrations.people.sessionFilter")}
+              </label>
+              <select
+                id="registrations-session"
+                className="input select"
+                value={sessionId}
+                onChange={(changed) => {
+                  const parsed = SessionIdSchema.safeParse(changed.target.value);
+                  setSessionId(parsed.success ? parsed.data : "");
+                  setPage(0);
+                }}
+              >
+                <option value="">{t("registrations.people.allSessions")}</option>
+                {sessions.map((session) => (
+                  <option key={session.sessionId} value={session.sessionId}>
+                    {session.title} ({session.confirmed + session.waitlisted})
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
         </div>
         <div className="toolbar-actions">
           <Button
@@ -204,7 +231,7 @@ export function RegistrationsPage() {
         </section>
       ) : (
         <RegistrationTable
-          key={`${query}|${status}|${page}`}
+          key={`${query}|${status}|${sessionId}|${page}`}
           event={event}
           registrations={list.data.registrations}
           questions={list.data.questions}
@@ -218,73 +245,6 @@ export function RegistrationsPage() {
         />
       )}
     </div>
-  );
-}
-
-function CountsBar({ counts }: { counts: RegistrationCounts }) {
-  const { t } = useTranslation();
-  const percent = counts.capacity
-    ? Math.min(100, Math.round((counts.seatsTaken / counts.capacity) * 100))
-    : null;
-  return (
-    <section aria-labelledby="counts-title">
-      <h2 id="counts-title" className="visually-hidden">
-        {t("registrations.people.countsTitle")}
-      </h2>
-      <dl className="stat-grid">
-        <div className="stat">
-          <dt>{t("registrations.people.capacity")}</dt>
-          <dd>
-            <span className="stat-value">
-              {counts.capacity === null
-                ? t("registrations.people.noLimit")
-                : t("registrations.people.seatsOf", { taken: counts.seatsTaken, capacity: counts.capacity })}
-            </span>
-            {percent !== null ? (
-              <span
-                className="meter"
-                role="img"
-                aria-label={t("registrations.people.percentFull", { percent })}
-              >
-                <span className="meter-fill" style={{ width: `${percent}%` }} />
-              </span>
-            ) : null}
-          </dd>
-        </div>
-        <div className="stat stat-confirmed">
-          <dt>{t("registrations.people.confirmed")}</dt>
-          <dd className="stat-value">{counts.confirmed}</dd>
-        </div>
-        <div className="stat stat-waitlisted">
-          <dt>{t("registrations.people.waiting")}</dt>
-          <dd className="stat-value">{counts.waitlisted}</dd>
-        </div>
-        <div className="stat stat-pending">
-          <dt>{t("registrations.people.pending")}</dt>
-          <dd className="stat-value">{counts.pending}</dd>
-        </div>
-      </dl>
-      {counts.sessions.length > 0 ? (
-        <ul className="session-counts" role="list">
-          {counts.sessions.map((session) => (
-            <li key={session.sessionId}>
-              <span className="session-counts-title">{session.title}</span>
-              <span className="muted">
-                {session.capacity === null
-                  ? t("registrations.people.sessionNoLimit", { confirmed: session.confirmed })
-                  : t("registrations.people.sessionSeats", {
-                      confirmed: session.confirmed,
-                      capacity: session.capacity,
-                    })}
-                {session.waitlisted > 0
-                  ? ` · ${t("registrations.people.sessionWaiting", { count: session.waitlisted })}`
-                  : ""}
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
-    </section>
   );
 }
 
@@ -481,144 +441,5 @@ function RegistrationTable({
         </nav>
       ) : null}
     </section>
-  );
-}
-
-function PersonRow({
-  registration,
-  questions,
-  selected,
-  busy,
-  onSelect,
-  onAction,
-}: {
-  registration: RegistrationView;
-  questions: Question[];
-  selected: boolean;
-  busy: boolean;
-  onSelect: (on: boolean) => void;
-  onAction: (action: DecisionAction) => void;
-}) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
-  const locale = INTL_LOCALE[currentLocale()];
-  const seats = registration.sessions.filter((s) => s.status !== "cancelled");
-  const detailsId = `details-${registration.id}`;
-  const answerText = (value: AnswerValue | undefined) =>
-    value === undefined
-      ? "—"
-      : Array.isArray(value)
-        ? value.join(", ")
-        : typeof value === "boolean"
-          ? value
-            ? t("registrations.manage.yes")
-            : t("registrations.manage.no")
-          : value;
-  return (
-    <>
-      <tr className={selected ? "is-selected" : undefined}>
-        <td className="cell-check">
-          <input
-            type="checkbox"
-            className="check"
-            checked={selected}
-            aria-label={t("registrations.people.select", { name: registration.name })}
-            onChange={(changed) => onSelect(changed.target.checked)}
-          />
-        </td>
-        <td data-label={t("registrations.people.person")}>
-          <p className="person-name">{registration.name}</p>
-          <p className="muted small person-email">{registration.email}</p>
-          <button
-            type="button"
-            className="link-button small"
-            aria-expanded={open}
-            aria-controls={detailsId}
-            onClick={() => setOpen(!open)}
-          >
-            {open ? t("registrations.people.hideDetails") : t("registrations.people.showDetails")}
-          </button>
-        </td>
-        <td data-label={t("registrations.people.status")}>
-          <StatusBadge status={registration.status} position={registration.waitlistPosition} />
-          {registration.overCapacity ? (
-            <p className="muted small">{t("registrations.people.overCapacity")}</p>
-          ) : null}
-        </td>
-        <td data-label={t("registrations.people.registered")}>
-          <span className="nowrap">{formatDateTime(registration.createdAt, locale, viewerTimeZone())}</span>
-          {registration.source === "organizer" ? (
-            <p className="muted small">{t("registrations.people.byOrganizer")}</p>
-          ) : null}
-        </td>
-        <td data-label={t("registrations.people.sessions")}>
-          {seats.length === 0
-            ? "—"
-            : seats.map((seat) => (
-                <p key={seat.sessionId} className="small">
-                  {seat.title}
-                  {seat.status === "waitlisted" ? ` (${t("registrations.status.waitlisted")})` : ""}
-                </p>
-              ))}
-        </td>
-        <td className="cell-actions">
-          {registration.status === "pending" ? (
-            <>
-              <Button className="btn-small" busy={busy} onClick={() => onAction("approve")}>
-                {t("registrations.people.approve")}
-                <span className="visually-hidden">: {registration.name}</span>
-              </Button>
-              <Button className="btn-small" variant="ghost" onClick={() => onAction("reject")}>
-                {t("registrations.people.reject")}
-                <span className="visually-hidden">: {registration.name}</span>
-              </Button>
-            </>
-          ) : registration.status === "waitlisted" ? (
-            <Button className="btn-small" variant="secondary" busy={busy} onClick={() => onAction("promote")}>
-              {t("registrations.people.promote")}
-              <span className="visually-hidden">: {registration.name}</span>
-            </Button>
-          ) : null}
-        </td>
-      </tr>
-      {open ? (
-        <tr className="details-row" id={detailsId}>
-          <td />
-          <td colSpan={5}>
-            <dl className="facts-list compact">
-              {questions.map((question) => (
-                <div key={question.id}>
-                  <dt>{question.label}</dt>
-                  <dd>{answerText(registration.answers[question.id])}</dd>
-                </div>
-              ))}
-              <div>
-                <dt>{t("registrations.people.language")}</dt>
-                <dd>{t(`common.languageNames.${registration.locale}`)}</dd>
-              </div>
-              <div>
-                <dt>{t("registrations.people.consent")}</dt>
-                <dd>
-                  {registration.consent
-                    ? t("registrations.people.consentGiven", {
-                        version: registration.consent.version,
-                        date: formatDateTime(registration.consent.at, locale, viewerTimeZone()),
-                      })
-                    : "—"}
-                </dd>
-              </div>
-              {registration.inviteCode ? (
-                <div>
-                  <dt>{t("registrations.invites.code")}</dt>
-                  <dd>
-                    <code>{registration.inviteCode}</code>
-                  </dd>
-                </div>
-              ) : null}
-            </dl>
-          </td>
-        </tr>
-      ) : null}
-    </>
   );
 }

@@ -55,7 +55,7 @@ export function RegisterSection({ event }: { event: EventDetail }) {
   const [registerAgain, setRegisterAgain] = useState(false);
 
   const signedInOne = mine.data?.registrations.find((r) => r.event.id === event.id)?.registration;
-  const knownId = result?.response.registration.id ?? signedInOne?.id ?? remembered?.id;
+  const knownId = result?.response.registration?.id ?? signedInOne?.id ?? remembered?.id;
   const token = result?.response.manageToken ?? (knownId === remembered?.id ? remembered?.token : undefined);
   const existing = useRegistration(
     knownId ?? "",
@@ -216,17 +216,16 @@ function RegisterForm({
         },
       }),
     onSuccess: async (response, email) => {
-      if (response.manageToken) {
-        rememberRegistration({
-          id: response.registration.id,
-          token: response.manageToken,
-          eventId: response.registration.eventId,
-        });
+      const { registration, manageToken } = response;
+      if (registration && manageToken) {
+        rememberRegistration({ id: registration.id, token: manageToken, eventId: registration.eventId });
       }
       onRegistered(response, email);
       await Promise.all([
         queryClient.invalidateQueries({ queryKey: registrationFormQueryKey(registrationForm.slug) }),
-        queryClient.invalidateQueries({ queryKey: registrationQueryKey(response.registration.id) }),
+        registration
+          ? queryClient.invalidateQueries({ queryKey: registrationQueryKey(registration.id) })
+          : Promise.resolve(),
         queryClient.invalidateQueries({ queryKey: myRegistrationsQueryKey }),
       ]);
     },
@@ -377,8 +376,53 @@ function Result({
   slug: string;
   token: string | undefined;
 }) {
+  const { registration } = result.response;
+  if (!registration) return <AlreadyKnown email={result.email} />;
+  return <Registered result={result} registration={registration} slug={slug} token={token} />;
+}
+
+/**
+ * This email was registered before. The server says no more than that to whoever typed it (not
+ * the status, not a place in line); its owner finds everything through the email sent back then.
+ */
+function AlreadyKnown({ email }: { email: string }) {
   const { t } = useTranslation();
-  const { registration, created } = result.response;
+  const me = useMe();
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => panel.current?.focus(), []);
+  return (
+    <div role="status" className="register-result" ref={panel} tabIndex={-1}>
+      <div className="status-panel status-panel-known">
+        <svg className="status-panel-icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+          <path d="M4 6h16v12H4zM4 7l8 6 8-6" />
+        </svg>
+        <div>
+          <p className="status-panel-title">{t("registrations.register.knownTitle")}</p>
+          <p className="status-panel-body">{t("registrations.register.knownBody", { email })}</p>
+          {me.data ? null : (
+            <p className="status-panel-links">
+              <Link to="/sign-in?next=%2Fregistrations">{t("registrations.register.knownSignIn")}</Link>
+            </p>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Registered({
+  result,
+  registration,
+  slug,
+  token,
+}: {
+  result: { response: RegisterResponse; email: string };
+  registration: NonNullable<RegisterResponse["registration"]>;
+  slug: string;
+  token: string | undefined;
+}) {
+  const { t } = useTranslation();
+  const { created } = result.response;
   const detail = useRegistration(registration.id, token, Boolean(token));
   const status = detail.data?.registration.status ?? registration.status;
   const panel = useRef<HTMLDivElement>(null);

@@ -171,15 +171,18 @@ function RegistrationView({ detail, token }: { detail: RegistrationDetail; token
                 <li key={index}>
                   <time dateTime={change.at}>{formatDateTime(change.at, locale, viewer)}</time>{" "}
                   <span>
-                    {change.sessionId
+                    {change.sessionTitle !== null
                       ? t("registrations.manage.historySession", {
                           status: statusText(change.to),
-                          title:
-                            registration.sessions.find((s) => s.sessionId === change.sessionId)?.title ?? "",
+                          title: change.sessionTitle,
                         })
                       : statusText(change.to)}
                   </span>
-                  <span className="muted"> · {t(`registrations.manage.by.${change.by}`)}</span>
+                  <span className="muted">
+                    {" "}
+                    · {t(`registrations.manage.by.${change.by}`)}
+                    {change.actorName ? ` (${change.actorName})` : ""}
+                  </span>
                 </li>
               ))}
             </ol>

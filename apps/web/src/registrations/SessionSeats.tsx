@@ -15,18 +15,25 @@ import { StatusBadge } from "./StatusBadge";
 
 /**
  * Sessions with seats of their own (a workshop, a table): take a seat or a place in line, or give
- * it back. A seat needs a confirmed registration for the event.
+ * it back. A seat needs a confirmed registration for the event. With `only`, just that session
+ * (its own page), under the given heading and intro.
  */
 export function SessionSeats({
   registration,
   slug,
   token,
   headingLevel = 3,
+  only,
+  heading,
+  intro,
 }: {
   registration: RegistrationView;
   slug: string;
   token: string | undefined;
   headingLevel?: 2 | 3;
+  only?: SessionId;
+  heading?: string;
+  intro?: string;
 }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
@@ -54,7 +61,7 @@ export function SessionSeats({
     onSuccess: refresh,
   });
 
-  const sessions = form.data?.sessions ?? [];
+  const sessions = (form.data?.sessions ?? []).filter((s) => only === undefined || s.sessionId === only);
   if (sessions.length === 0) return null;
   const Heading = headingLevel === 2 ? "h2" : "h3";
   const canChoose = registration.status === "confirmed";
@@ -64,10 +71,10 @@ export function SessionSeats({
   return (
     <section className="seats" aria-labelledby={`seats-${registration.id}`}>
       <Heading id={`seats-${registration.id}`} className="seats-title">
-        {t("registrations.seats.title")}
+        {heading ?? t("registrations.seats.title")}
       </Heading>
       <p className="muted">
-        {canChoose ? t("registrations.seats.intro") : t("registrations.seats.needConfirmed")}
+        {canChoose ? (intro ?? t("registrations.seats.intro")) : t("registrations.seats.needConfirmed")}
       </p>
       <FormAlert message={failed ? errorMessage(failed) : null} />
       <ul className="seat-list" role="list">

@@ -2,9 +2,11 @@ import { useEffect, useState } from "react";
 import { useLocation, useNavigate } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { call, isApiError } from "../api/client";
+import { useMe } from "../auth/session";
 import {
   forgetRegistration,
   rememberRegistration,
+  rememberedForEvent,
   rememberedToken,
   tokenFromHash,
   tokenHeaders,
@@ -57,4 +59,28 @@ export function useRegistration(registrationId: string, token: string | undefine
     enabled,
     retry: (count, error) => !isApiError(error, "not_found") && count < 2,
   });
+}
+
+/**
+ * The viewer's own registration for an event, if this browser knows one: the signed-in person's,
+ * or one remembered on this device with its link's token. Pages other than the registration box
+ * use it to show seats (a session's page, say).
+ */
+export function useViewerRegistration(eventId: string) {
+  const me = useMe();
+  const mine = useQuery({
+    queryKey: myRegistrationsQueryKey,
+    queryFn: ({ signal }) => call("listMyRegistrations", { signal }),
+    enabled: Boolean(me.data),
+  });
+  const [remembered] = useState(() => rememberedForEvent(eventId));
+  const signedInOne = mine.data?.registrations.find((r) => r.event.id === eventId)?.registration;
+  const id = signedInOne?.id ?? remembered?.id;
+  const token = id !== undefined && id === remembered?.id ? remembered.token : undefined;
+  const detail = useRegistration(id ?? "", token, Boolean(id) && (Boolean(token) || Boolean(me.data)));
+  return {
+    registration: detail.data?.registration,
+    token,
+    isPending: (me.isPending && me.fetchStatus !== "idle") || (mine.isPending && mine.fetchStatus !== "idle"),
+  };
 }

@@ -1,6 +1,7 @@
 // The pages of issue 3, handed to the router as two lists: the attendee's (no account needed)
 // and the organizer's (behind sign-in).
 import type { RouteObject } from "react-router";
+import { AttendancePage } from "../organizer/AttendancePage";
 import { EventDetailsPage } from "../organizer/EventDetailsPage";
 import { ManageLayout } from "../organizer/ManageLayout";
 import { NewEventPage } from "../organizer/NewEventPage";
@@ -31,6 +32,7 @@ export const organizerRoutes: RouteObject[] = [
       { path: "team", element: <TeamPage /> },
       { path: "registration", element: <RegistrationSettingsPage /> },
       { path: "people", element: <RegistrationsPage /> },
+      { path: "attendance", element: <AttendancePage /> },
     ],
   },
 ];

@@ -3,6 +3,8 @@
 import enBase from "./en.json";
 import itBase from "./it.json";
 import enRegistrations from "./registrations.en.json";
+import enEvents from "./events.en.json";
+import itEvents from "./events.it.json";
 import itRegistrations from "./registrations.it.json";
 import enBoard from "./board.en.json";
 import itBoard from "./board.it.json";
@@ -12,20 +14,26 @@ import enBreakouts from "./breakouts.en.json";
 import itBreakouts from "./breakouts.it.json";
 import enLibrary from "./library.en.json";
 import itLibrary from "./library.it.json";
+import enAttendance from "./attendance.en.json";
+import itAttendance from "./attendance.it.json";
 
 export const en = {
   ...enBase,
   registrations: enRegistrations,
+  events: enEvents,
   board: enBoard,
   session: enSession,
   breakouts: enBreakouts,
   library: enLibrary,
+  attendance: enAttendance,
 };
 export const it = {
   ...itBase,
   registrations: itRegistrations,
+  events: itEvents,
   board: itBoard,
   session: itSession,
   breakouts: itBreakouts,
   library: itLibrary,
+  attendance: itAttendance,
 };
