@@ -1,9 +1,12 @@
-// Issue 5 (breakout tables) acceptance in the browser, with LiveKit unset: a facilitator and two
-// attendees (one in Italian, one on a phone) in a live session; the facilitator opens two tables;
-// each attendee lands at a table ("You are at Table N"), where the stage says video is off but the
-// table's chat and board work; they chat and propose an idea each; the facilitator closes the tables
-// and everyone is back in the plenary; the roll-up brings both ideas to the plenary board, marked
-// with their table. Against the built server with its demo event.
+// Issue 5 (breakout tables) acceptance in the browser, with LiveKit unset: before the session
+// starts, a facilitator plans two tables (one with a host) and two attendees (one in Italian, one on
+// a phone) sign up for one each from the agenda (the event page, the lobby); someone waiting for
+// the start is let in when it starts; the facilitator opens the tables from the sign-ups; each
+// attendee lands at their table ("You are at Table N"), where the stage says video is off but the
+// table's chat and board work; they chat and propose an idea each; the facilitator sees who is
+// connected and the boards' activity; closing the tables brings everyone back to the plenary; the
+// roll-up brings both ideas to the plenary board, marked with their table. Against the built server
+// with its demo event.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServerProcess, type ServerProcess } from "../support/server.js";
@@ -65,7 +68,7 @@ describe("breakout tables in the browser", () => {
     expect(await server?.stop()).toBe(0);
   });
 
-  it("a facilitator starts the session with a plenary board; two attendees join", async () => {
+  it("before the start, the facilitator plans two tables and the attendees sign up from the agenda", async () => {
     facilitator = await signInAs("facilitator", { locale: "en" });
     const event = await (await facilitator.request.get(`${server.url}/api/events/${SLUG}`)).json();
     const session = (event as { sessions: { id: string; title: string }[] }).sessions.find(
@@ -77,11 +80,21 @@ describe("breakout tables in the browser", () => {
     );
     expect(board.status(), await board.text()).toBe(201);
     sessionUrl = `${server.url}/e/${SLUG}/s/${session.id}/live`;
+    // Facilitators prepare the session's tables before it starts.
     await facilitator.goto(sessionUrl);
     await facilitator.getByRole("heading", { name: SESSION_TITLE }).waitFor();
-    await facilitator.getByRole("button", { name: "Start session" }).click();
-    await facilitator.locator(".live-subtitle").getByText("Live now").waitFor();
     await facilitator.getByRole("heading", { name: "Breakout tables" }).waitFor();
+    await facilitator.getByRole("button", { name: "Plan tables ahead…" }).click();
+    const plan = facilitator.getByRole("dialog", { name: "Plan tables ahead" });
+    await plan.getByLabel("Topics (optional)").fill("Green spaces\nMobility");
+    await plan.getByLabel("Seats per table (optional)").fill("5");
+    // Sara hosts the Mobility table (she has not arrived: the picker lists everyone taking part).
+    await plan.getByText("Hosts (optional)").click();
+    await plan.getByLabel("Table 2 · Mobility").selectOption({ label: "Sara Conti" });
+    await screenshot(facilitator, "breakouts-00-plan-hosts");
+    await plan.getByRole("button", { name: "Save tables" }).click();
+    await plan.waitFor({ state: "detached" });
+    await facilitator.getByText("2 tables planned for sign-ups").waitFor();
 
     // Luca registers (the organizer adds him) and signs up with a password.
     const organizer = await signInAs("organizer", { locale: "en" });
@@ -100,37 +113,41 @@ describe("breakout tables in the browser", () => {
     });
     expect(added.status(), await added.text()).toBeLessThan(300);
 
+    // Sara picks her table on the event page's programme, before the session starts.
     sara = await signInAs("attendee", { locale: "it" });
-    await sara.goto(sessionUrl);
-    await sara.getByRole("heading", { name: "Il video non è configurato su questo server" }).waitFor();
-    await luca.goto(sessionUrl);
-    await luca.getByRole("heading", { name: "Video is not configured on this server" }).waitFor();
-  });
-
-  it("the facilitator plans two tables, the attendees sign up, and each lands at their table", async () => {
-    await facilitator.getByRole("button", { name: "Plan tables ahead…" }).click();
-    const plan = facilitator.getByRole("dialog", { name: "Plan tables ahead" });
-    await plan.getByLabel("Topics (optional)").fill("Green spaces\nMobility");
-    await plan.getByLabel("Seats per table (optional)").fill("5");
-    await plan.getByRole("button", { name: "Save tables" }).click();
-    await plan.waitFor({ state: "detached" });
-    await facilitator.getByText("2 tables planned for sign-ups").waitFor();
-
-    // Each attendee picks a table before the tables open.
-    await sara.reload();
-    await sara.getByRole("heading", { name: "Scegli il tuo tavolo" }).waitFor();
-    await sara
+    await sara.goto(`${server.url}/e/${SLUG}`);
+    const item = sara.locator(".agenda-session", { hasText: SESSION_TITLE });
+    await item.getByText("Scegli il tuo tavolo (2 tavoli)").click();
+    await item
       .locator(".breakout-choices li", { hasText: "Mobility" })
       .getByRole("button", { name: "Iscriviti" })
       .click();
-    await sara.getByRole("button", { name: "Ritira l'iscrizione" }).waitFor();
-    await luca.reload();
-    await luca
+    await item.getByText("Il tuo tavolo: Tavolo 2 · Mobility").waitFor();
+    await screenshot(sara, "breakouts-00-signup-event-page-it");
+    // Then she opens the session, which has not started: she waits.
+    await sara.goto(sessionUrl);
+    await sara.getByRole("heading", { name: "Questa sessione non è ancora iniziata" }).waitFor();
+
+    // Luca picks his in the lobby, on his phone.
+    await luca.goto(`${server.url}/e/${SLUG}/live`);
+    const lobbyItem = luca.locator(".lobby-session", { hasText: SESSION_TITLE });
+    await lobbyItem.getByText("Choose your table (2 tables)").click();
+    await lobbyItem
       .locator(".breakout-choices li", { hasText: "Green spaces" })
       .getByRole("button", { name: "Sign up" })
       .click();
-    await luca.getByRole("button", { name: "Withdraw" }).waitFor();
-    await screenshot(luca, "breakouts-00-signup-phone");
+    await lobbyItem.getByRole("button", { name: "Withdraw" }).waitFor();
+    await lobbyItem.getByText("Your table: Table 1 · Green spaces").waitFor();
+    await screenshot(luca, "breakouts-00-signup-lobby-phone");
+  });
+
+  it("the session starts; the tables open from the sign-ups and each attendee lands at their table", async () => {
+    await facilitator.getByRole("button", { name: "Start session" }).click();
+    await facilitator.locator(".live-subtitle").getByText("Live now").waitFor();
+    // Sara, who was waiting, is let in by herself.
+    await sara.getByRole("heading", { name: "Il video non è configurato su questo server" }).waitFor();
+    await luca.goto(sessionUrl);
+    await luca.getByRole("heading", { name: "Video is not configured on this server" }).waitFor();
 
     await facilitator.getByRole("button", { name: "Open tables…" }).click();
     const dialog = facilitator.getByRole("dialog", { name: "Open breakout tables" });
@@ -146,10 +163,16 @@ describe("breakout tables in the browser", () => {
     await sara.getByRole("heading", { name: "Il video non è configurato su questo server" }).waitFor();
     await expect.poll(() => sara.locator(".stage").count()).toBe(1);
 
-    // The facilitator's board shows who sits where.
+    // The facilitator's board shows who sits where, connected now, and Sara as Mobility's host.
     for (const name of ["Sara Conti", "Luca Bianchi"]) {
-      await facilitator.locator(".breakout-board").getByText(name).waitFor();
+      const card = facilitator.locator(".breakout-board .breakout-person", { hasText: name });
+      await card.getByRole("img", { name: "Connected now" }).waitFor();
     }
+    await facilitator
+      .locator(".breakout-column", { hasText: "Mobility" })
+      .locator(".breakout-person", { hasText: "Sara Conti" })
+      .getByText(/host/)
+      .waitFor();
     await screenshot(facilitator, "breakouts-02-assignment-board");
   });
 
@@ -177,7 +200,20 @@ describe("breakout tables in the browser", () => {
     await facilitator.getByRole("button", { name: "Send", exact: true }).first().click();
     await luca.locator(".breakout-toast").getByText("Two minutes left: pick your best idea").waitFor();
     await sara.locator(".breakout-toast").getByText("Two minutes left: pick your best idea").waitFor();
+    // Sara calls a facilitator: the call is still listed after the facilitator reloads the page, and
+    // answering it puts Sara's button back.
+    await sara.getByRole("button", { name: "Chiama un facilitatore" }).click();
+    await sara.getByRole("button", { name: "Un facilitatore è stato chiamato" }).waitFor();
+    await facilitator.reload();
+    const calls = facilitator.getByRole("region", { name: "Calls for a facilitator" });
+    await calls.getByText("Sara Conti").waitFor();
+    await screenshot(facilitator, "breakouts-04a-call-after-reload");
+    await calls.getByRole("button", { name: "Done" }).click();
+    await sara.getByRole("button", { name: "Chiama un facilitatore" }).waitFor();
+    await calls.waitFor({ state: "detached" });
     await facilitator.locator(".breakout-board").getByText("1 idea · 0 votes").first().waitFor();
+    await facilitator.locator(".breakout-board").getByText("Board active just now").first().waitFor();
+    await screenshot(facilitator, "breakouts-04b-overview-activity");
   });
 
   it("closing the tables brings everyone back, and the roll-up puts both ideas on the plenary board", async () => {

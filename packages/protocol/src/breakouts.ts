@@ -42,7 +42,10 @@ export const TableSeats = z.number().int().min(1).max(BREAKOUT_LIMITS.maxSeats);
 export const BreakoutMessage = z.string().trim().min(1).max(BREAKOUT_LIMITS.messageMaxLength);
 const RoundMs = z.number().int().min(BREAKOUT_LIMITS.roundMinMs).max(BREAKOUT_LIMITS.roundMaxMs);
 
-/** A table planned before it opens: its topic and seats (null = no limit). */
+/**
+ * A table planned before it opens: its topic, seats (null = no limit) and host (who stays at it every
+ * World-Café round; must be someone who may be in the session, else `table_host_invalid`).
+ */
 export const TablePlan = z.strictObject({
   topic: TableTopic.default(""),
   seats: TableSeats.nullable().default(null),
@@ -77,9 +80,9 @@ export const OpenTablesCommand = command("open", {
     .max(2 ** 31 - 1)
     .optional(),
 });
-/** A facilitator moves someone to a table, or back to the plenary (`tableId` null). */
+/** A facilitator moves someone to a table, or back to the plenary (`tableId` null); not while tables close. */
 export const MoveCommand = command("move", { userId: z.uuid(), tableId: z.uuid().nullable() });
-/** A participant picks a table (strategy `topic`), while it has a free seat. */
+/** A participant picks a table (strategy `topic`), while it has a free seat (not while tables close). */
 export const ChooseTableCommand = command("choose", { tableId: z.uuid() });
 /** Starts (or restarts) the round timer. */
 export const StartRoundCommand = command("start", { durationMs: RoundMs });
@@ -184,14 +187,14 @@ export type BreakoutPublicState = z.infer<typeof BreakoutPublicState>;
 export const MyBreakout = z.object({ state: BreakoutPublicState, assignment: BreakoutAssignment });
 export type MyBreakout = z.infer<typeof MyBreakout>;
 
-/** Reply to `breakout:join`: the caller's view, or why not. */
-export type BreakoutJoinAck = { ok: true; breakout: MyBreakout } | { ok: false; code: ErrorCode };
-
 export const OverviewPerson = z.object({
   userId: z.uuid(),
   name: z.string(),
+  /** When they sat down at this table (ISO). */
   since: z.string(),
   host: z.boolean(),
+  /** Following the session's breakouts now, on any node (a closed tab is not). */
+  connected: z.boolean(),
 });
 
 /** For facilitators: every table with who is there since when and its board activity. */
@@ -214,6 +217,19 @@ export const FacilitatorCall = z.object({
 });
 export type FacilitatorCall = z.infer<typeof FacilitatorCall>;
 
+/**
+ * Reply to `breakout:join`: the caller's view, the run's open calls (for facilitators; empty for
+ * anyone else) and the caller's own open call; or why not (`session_not_live` for a participant
+ * before the start or after the end).
+ */
+export type BreakoutJoinAck =
+  | { ok: true; breakout: MyBreakout; calls: FacilitatorCall[]; myCall: FacilitatorCall | null }
+  | { ok: false; code: ErrorCode };
+
+/** To the caller (all their tabs): their open call, or null once it was answered or the round moved on. */
+export const MyCall = z.object({ sessionId: z.uuid(), call: FacilitatorCall.nullable() });
+export type MyCall = z.infer<typeof MyCall>;
+
 export const BreakoutOverview = z.object({
   state: BreakoutPublicState,
   tables: z.array(TableOverview),
@@ -226,7 +242,13 @@ export type BreakoutOverview = z.infer<typeof BreakoutOverview>;
 /** Broadcasts, the one-minute warning, the close-all countdown: shown as toasts. */
 export const BreakoutNotice = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("broadcast"), sessionId: z.uuid(), message: z.string(), from: z.string() }),
-  z.object({ kind: z.literal("warning"), sessionId: z.uuid(), endsAt: z.string() }),
+  z.object({
+    kind: z.literal("warning"),
+    sessionId: z.uuid(),
+    endsAt: z.string(),
+    /** Time left when the warning went out: a minute, or half of a round shorter than two. */
+    leftMs: z.number().int().nonnegative(),
+  }),
   z.object({ kind: z.literal("closing"), sessionId: z.uuid(), closingAt: z.string() }),
   z.object({ kind: z.literal("extended"), sessionId: z.uuid(), endsAt: z.string() }),
   z.object({ kind: z.literal("rolledUp"), sessionId: z.uuid(), boardId: z.uuid(), ideas: z.number().int() }),
@@ -267,10 +289,31 @@ export const PlannedTablesResponse = z.object({
 });
 export type PlannedTablesResponse = z.infer<typeof PlannedTablesResponse>;
 
+/** Every session of an event with tables planned ahead, and the caller's sign-up in each (the agenda). */
+export const EventPlannedTablesResponse = z.object({
+  sessions: z.array(PlannedTablesResponse.extend({ sessionId: z.uuid() })),
+});
+export type EventPlannedTablesResponse = z.infer<typeof EventPlannedTablesResponse>;
+
+/** Someone who may host a table: anyone who may be in the session (registered, a member of the team). */
+export const HostCandidate = z.object({
+  userId: z.uuid(),
+  name: z.string(),
+  /** Following the session's breakouts now. */
+  present: z.boolean(),
+});
+export type HostCandidate = z.infer<typeof HostCandidate>;
+export const HostCandidatesResponse = z.object({
+  people: z.array(HostCandidate),
+  /** More people may host than are listed (the list is capped, present people first). */
+  truncated: z.boolean(),
+});
+export type HostCandidatesResponse = z.infer<typeof HostCandidatesResponse>;
+
 // ---- jobs ----
 
 /**
- * A breakout timer fired: `warn` (a minute left), `end` (the round is over: rotate or return) or
+ * A breakout timer fired: `warn` (a minute left, or half of a short round), `end` (the round is over: rotate or return) or
  * `close` (the close-all countdown is over). `at` is the deadline it was armed for: a run whose
  * deadline has moved since (extended, restarted) ignores it.
  */
@@ -302,4 +345,6 @@ export interface BreakoutServerToClient {
   "breakout:notice": (payload: BreakoutNotice) => void;
   /** To facilitators: someone called, or a call was answered (the open calls). */
   "breakout:calls": (payload: { sessionId: string; calls: FacilitatorCall[] }) => void;
+  /** To the caller: their call was made, or was answered (or lapsed with the round). */
+  "breakout:myCall": (payload: MyCall) => void;
 }

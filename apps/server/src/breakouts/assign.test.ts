@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  applyMoves,
   assignBalanced,
   assignByChoice,
   assignRandom,
@@ -13,6 +12,7 @@ import {
   type Seat,
   type Seating,
 } from "./assign.js";
+import { seatHostsOnly } from "./seating.js";
 
 const people = (n: number, prefix = "p") =>
   Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(3, "0")}`);
@@ -96,20 +96,15 @@ describe("balanced", () => {
 });
 
 describe("manual", () => {
-  it("applies moves in order; null sends someone back to the plenary; unknown tables are refused", () => {
-    const ts = tables(2);
-    const start: Seating = { a: "t1", b: "t1", c: "t2" };
-    const moved = applyMoves(ts, start, [
-      { personId: "a", tableId: "t2" },
-      { personId: "b", tableId: null },
-      { personId: "d", tableId: "t1" },
-    ]);
-    expect(moved).toEqual({ ok: true, seating: { a: "t2", c: "t2", d: "t1" } });
-    expect(start).toEqual({ a: "t1", b: "t1", c: "t2" });
-    expect(applyMoves(ts, start, [{ personId: "a", tableId: "t9" }])).toEqual({
-      ok: false,
-      reason: "unknown_table",
-    });
+  // The moves themselves are seat rows written by the service (commands.integration.test.ts).
+  it("starts with nobody at a table but the hosts who are there", () => {
+    const ts: Seat[] = [
+      { id: "t1", seats: null, hostId: "h1" },
+      { id: "t2", seats: null, hostId: "h2" },
+      { id: "t3", seats: null },
+    ];
+    expect(seatHostsOnly(ts, ["a", "h1", "b"])).toEqual({ h1: "t1" });
+    expect(seatHostsOnly(ts, [])).toEqual({});
   });
 });
 
@@ -172,6 +167,23 @@ describe("latecomers", () => {
     // Every seat taken: nobody is left out, the least-full table takes them.
     const full = seatLatecomers(ts, { ...after, h: "t3", i: "t3" }, ["late"]);
     expect(full.late).toBe("t2");
+  });
+
+  it("sit at the table they signed up for while it has a seat, else at the least-full one", () => {
+    const ts: Seat[] = [
+      { id: "t1", seats: 2 },
+      { id: "t2", seats: 3 },
+      { id: "t3", seats: 3 },
+    ];
+    const start: Seating = { a: "t1", b: "t2", c: "t2" };
+    const wishes = new Map([
+      ["x", "t2"], // a seat left: there, although t3 is emptier
+      ["y", "t2"], // now full: the least-full table instead
+      ["z", "gone"], // a table that is not open: the least-full table
+    ]);
+    const after = seatLatecomers(ts, start, ["x", "y", "z", "w"], wishes);
+    expect(after).toMatchObject({ x: "t2", y: "t3", z: "t1", w: "t3" });
+    expect(start).toEqual({ a: "t1", b: "t2", c: "t2" });
   });
 });
 

@@ -79,17 +79,24 @@ export function leastFull(tables: readonly Seat[], counts: ReadonlyMap<string, n
   return best.id;
 }
 
-/** Seats latecomers one by one at the least-full table, on top of an existing seating. */
+/**
+ * Seats latecomers one by one on top of an existing seating: at the table they wished for (signed
+ * up for) while it has a free seat, as the first seating does, else at the least-full table.
+ */
 export function seatLatecomers(
   tables: readonly Seat[],
   seating: Seating,
   latecomers: readonly string[],
+  wishes: ReadonlyMap<string, string> = new Map(),
 ): Seating {
   const out: Seating = { ...seating };
   const counts = countsOf(tables, out);
+  const byId = new Map(tables.map((t) => [t.id, t]));
   for (const id of latecomers) {
     if (out[id]) continue;
-    const tableId = leastFull(tables, counts);
+    const wished = byId.get(wishes.get(id) ?? "");
+    const tableId =
+      wished && hasRoom(wished, counts.get(wished.id) ?? 0) ? wished.id : leastFull(tables, counts);
     if (tableId === null) break;
     out[id] = tableId;
     counts.set(tableId, (counts.get(tableId) ?? 0) + 1);
@@ -174,31 +181,6 @@ export function assignBalanced(
     for (const key of person.groups ?? []) at.set(key, (at.get(key) ?? 0) + 1);
   }
   return seating;
-}
-
-/** One explicit move: to a table, or (`tableId` null) back to the plenary. */
-export interface Move {
-  personId: string;
-  tableId: string | null;
-}
-
-/** Manual: the current seating with the facilitator's moves applied in order (unknown tables refused). */
-export function applyMoves(
-  tables: readonly Seat[],
-  seating: Seating,
-  moves: readonly Move[],
-): { ok: true; seating: Seating } | { ok: false; reason: "unknown_table" } {
-  const known = new Set(tables.map((t) => t.id));
-  const out: Seating = { ...seating };
-  for (const move of moves) {
-    if (move.tableId === null) {
-      delete out[move.personId];
-      continue;
-    }
-    if (!known.has(move.tableId)) return { ok: false, reason: "unknown_table" };
-    out[move.personId] = move.tableId;
-  }
-  return { ok: true, seating: out };
 }
 
 /** A person's wish for a table (a topic they picked live, or registered for before the session). */

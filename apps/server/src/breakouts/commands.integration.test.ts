@@ -1,10 +1,11 @@
 // The breakout commands one by one over real sockets and REST (PGlite, video off): strategies that
-// read the database (balanced by invite code, registrations, self-chosen with seats), manual moves,
-// World-Café rotation by the timer, extend, close-all with a countdown, calls to the facilitator,
-// table access for chat, bad input and permissions.
+// read the database (balanced by invite code, registrations signed up for before the session starts,
+// self-chosen with seats), manual moves, World-Café rotation by the timer (each table keeps its
+// board and ideas), extend, close-all with a countdown, calls to the facilitator, table access for
+// chat, bad input and permissions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
-import { breakoutAssignments, eq, inviteCodes, registrations } from "@convivio/db";
+import { boards, breakoutAssignments, eq, inArray, inviteCodes, registrations } from "@convivio/db";
 import {
   PROTOCOL_VERSION,
   type BreakoutAck,
@@ -16,6 +17,7 @@ import {
 } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { createBoardWorld, eventually, type Person } from "../test/boards.js";
+import { startSession } from "../test/breakouts.js";
 import { scoreRotation, type Seating } from "./assign.js";
 
 let server: TestServer;
@@ -62,13 +64,15 @@ async function live(person: Person, sessionId: string): Promise<Live> {
 
 const seatOf = (p: Live) => p.assignments.at(-1)?.table ?? null;
 
-async function world(participants: number) {
+/** A session with `participants` attendees, started (participants follow the tables only then) unless told. */
+async function world(participants: number, options: { start?: boolean } = {}) {
   const w = await createBoardWorld(
     { db: server.database.db, auth: server.auth, store: server.boards.store },
     { participants, now: server.clock.now().getTime() },
   );
   const lead = server.client();
   lead.cookie = w.facilitator.cookie;
+  if (options.start !== false) await startSession(lead, w.sessionId);
   return { w, lead };
 }
 
@@ -119,8 +123,9 @@ describe("strategies that read the database", () => {
     for (const team of teams.values()) expect(team.size).toBe(2);
   }, 60_000);
 
-  it("registrations: who signed up for a table sits there; seats are respected at sign-up", async () => {
-    const { w, lead } = await world(4);
+  it("registrations: who signed up before the session sits there when tables open; seats are respected at sign-up", async () => {
+    // Everything before the start: attendees cannot be in the live session yet, but may sign up.
+    const { w, lead } = await world(4, { start: false });
     const planned = await lead.put(`/api/sessions/${w.sessionId}/breakout-tables`, {
       tables: [
         { topic: "Mobility", seats: 1 },
@@ -151,7 +156,23 @@ describe("strategies that read the database", () => {
     });
     // Attendees may not plan tables.
     expect((await a!.put(`/api/sessions/${w.sessionId}/breakout-tables`, { tables: [{}] })).status).toBe(403);
+    // The agenda shows the same sign-up, for the whole event.
+    const agenda = await a!.get(`/api/events/${w.slug}/breakout-tables`);
+    expect(agenda.body).toEqual({
+      sessions: [
+        expect.objectContaining({
+          sessionId: w.sessionId,
+          mine: mobility!.id,
+          tables: [expect.objectContaining({ count: 1 }), expect.objectContaining({ count: 1 })],
+        }),
+      ],
+    });
+    expect((await a!.get(`/api/events/no-such-event/breakout-tables`)).status).toBe(404);
+    const outsider = server.client();
+    outsider.cookie = w.outsider.cookie;
+    expect((await outsider.get(`/api/events/${w.slug}/breakout-tables`)).status).toBe(403);
 
+    await startSession(lead, w.sessionId);
     const people = await Promise.all(w.participants.map((p) => live(p, w.sessionId)));
     const res = await command(lead, {
       type: "open",
@@ -276,7 +297,7 @@ describe("self-chosen, manual moves, calls, close-all", () => {
 });
 
 describe("World-Café rounds", () => {
-  it("the timer rotates the travellers (hosts stay, nobody meets anyone twice), extend moves the end", async () => {
+  it("the timer rotates the travellers (hosts stay, nobody meets anyone twice, each table keeps its board and ideas), extend moves the end", async () => {
     const { w, lead } = await world(16);
     const people = await Promise.all(w.participants.map((p) => live(p, w.sessionId)));
     const hosts = w.participants.slice(0, 4).map((p) => p.userId);
@@ -292,6 +313,26 @@ describe("World-Café rounds", () => {
     expect(opened.status).toBe(200);
     await everyoneSeated(people);
     const runId = (opened.body as { runId: string }).runId;
+    // Round 1: each table's board, and one idea on it from a traveller sitting there.
+    const boardOf = new Map<string, string>();
+    for (const p of people) boardOf.set(seatOf(p)!.id, seatOf(p)!.boardId!);
+    expect(new Set(boardOf.values()).size).toBe(4);
+    const ideaAt = new Map<string, string>();
+    for (const [tableId, boardId] of boardOf) {
+      const traveller = people.find((p) => seatOf(p)!.id === tableId && !hosts.includes(p.person.userId))!;
+      const text = `Round 1 idea at ${tableId}`;
+      expect(
+        await traveller.socket.timeout(20_000).emitWithAck("board:command", {
+          type: "proposeIdea",
+          boardId,
+          columnId: "ideas",
+          text,
+          clientOpId: crypto.randomUUID(),
+        }),
+      ).toMatchObject({ ok: true });
+      ideaAt.set(tableId, text);
+    }
+    const roundOne = new Map(people.map((p) => [p.person.userId, seatOf(p)!.id]));
     // A long round first, extended: the end moves and everyone hears of it.
     expect((await command(lead, { type: "start", sessionId: w.sessionId, durationMs: 600_000 })).status).toBe(
       200,
@@ -307,11 +348,36 @@ describe("World-Café rounds", () => {
     await eventually(() => expect(people[5]!.notices.some((n) => n.kind === "extended")).toBe(true));
     // Next round by hand, then short rounds run out by themselves: round 3, then back to the plenary.
     expect((await command(lead, { type: "nextRound", sessionId: w.sessionId })).status).toBe(200);
-    await eventually(() => expect(people[5]!.assignments.at(-1)!.reason).toBe("rotated"));
+    await eventually(() => {
+      for (const p of people) expect(p.assignments.at(-1)!.reason).toBe("rotated");
+    });
+    // Round 2: a table is the same table with the same board, and its round-1 idea is still there,
+    // now in front of travellers who were elsewhere.
+    let newcomers = 0;
+    for (const p of people) {
+      const seat = seatOf(p)!;
+      expect(seat.boardId).toBe(boardOf.get(seat.id));
+      if (roundOne.get(p.person.userId) !== seat.id) newcomers++;
+    }
+    expect(newcomers).toBe(12);
+    for (const [tableId, boardId] of boardOf) {
+      const loaded = await server.boards.store.load(boardId);
+      expect(Object.values(loaded!.state.ideas).map((i) => i.text)).toEqual([ideaAt.get(tableId)]);
+    }
+    const tableBoards = await server.database.db
+      .select({ id: boards.id })
+      .from(boards)
+      .where(inArray(boards.tableId, [...boardOf.keys()]));
+    expect(tableBoards.map((b) => b.id).sort()).toEqual([...boardOf.values()].sort());
     expect((await command(lead, { type: "start", sessionId: w.sessionId, durationMs: 1_500 })).status).toBe(
       200,
     );
     await eventually(() => expect(people[5]!.assignments.at(-1)!.round).toBe(3), 20_000);
+    // A round shorter than two minutes is warned halfway, and the warning says what is really left.
+    await eventually(() => expect(people[5]!.notices.some((n) => n.kind === "warning")).toBe(true), 20_000);
+    const warning = people[5]!.notices.find((n) => n.kind === "warning");
+    expect(warning).toMatchObject({ kind: "warning", leftMs: expect.any(Number) });
+    expect((warning as { leftMs: number }).leftMs).toBeLessThanOrEqual(750);
     await eventually(() => {
       for (const p of people) expect(seatOf(p)).toBeNull();
     }, 20_000);
@@ -324,6 +390,8 @@ describe("World-Café rounds", () => {
     for (const row of rows) rounds[row.round - 1]![row.userId] = row.tableId;
     for (const round of rounds) expect(Object.keys(round)).toHaveLength(16);
     for (const hostId of hosts) expect(new Set(rounds.map((r) => r[hostId])).size).toBe(1);
+    // The round-3 seats on the same four tables (and so the same four boards).
+    expect(new Set(Object.values(rounds[2]!))).toEqual(new Set(boardOf.keys()));
     expect(scoreRotation(rounds, new Set(hosts)).repeatedPairs).toBe(0);
   }, 90_000);
 });

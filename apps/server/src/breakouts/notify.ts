@@ -7,6 +7,7 @@ import type {
   BreakoutPublicState,
   BreakoutServerToClient,
   FacilitatorCall,
+  MyCall,
 } from "@convivio/protocol";
 import type { LiveServer } from "../live/socket.js";
 
@@ -28,8 +29,12 @@ export interface BreakoutNotifier {
   state(payload: BreakoutPublicState): void;
   notice(payload: BreakoutNotice): void;
   calls(sessionId: string, calls: FacilitatorCall[]): void;
+  /** To one person (all their tabs): their own call, or null once it is over. */
+  myCall(userId: string, payload: MyCall): void;
   /** Participants following the session's breakouts now, all nodes together, each once. */
   present(sessionId: string): Promise<PresentPerson[]>;
+  /** Everyone following the session's breakouts now (facilitators too), all nodes together. */
+  connected(sessionId: string): Promise<Set<string>>;
 }
 
 export const silentNotifier: BreakoutNotifier = {
@@ -37,7 +42,9 @@ export const silentNotifier: BreakoutNotifier = {
   state: () => undefined,
   notice: () => undefined,
   calls: () => undefined,
+  myCall: () => undefined,
   present: () => Promise.resolve([]),
+  connected: () => Promise.resolve(new Set()),
 };
 
 type Emitter = {
@@ -58,6 +65,7 @@ export function socketNotifier(io: LiveServer): BreakoutNotifier {
     notice: (payload) => emitter.to(breakoutRoom(payload.sessionId)).emit("breakout:notice", payload),
     calls: (sessionId, calls) =>
       emitter.to(breakoutLeadRoom(sessionId)).emit("breakout:calls", { sessionId, calls }),
+    myCall: (userId, payload) => emitter.to(userRoom(userId)).emit("breakout:myCall", payload),
     async present(sessionId) {
       const sockets = await io.in(breakoutPeopleRoom(sessionId)).fetchSockets();
       const people = new Map<string, PresentPerson>();
@@ -66,6 +74,11 @@ export function socketNotifier(io: LiveServer): BreakoutNotifier {
         if (user && !people.has(user.id)) people.set(user.id, { userId: user.id, name: user.name });
       }
       return [...people.values()].sort((a, b) => a.userId.localeCompare(b.userId));
+    },
+    async connected(sessionId) {
+      // The same cluster-wide ask as `present`: a closed tab left the room on its node.
+      const sockets = await io.in(breakoutRoom(sessionId)).fetchSockets();
+      return new Set(sockets.flatMap((socket) => (socket.data.actor ? [socket.data.actor.user.id] : [])));
     },
   };
 }

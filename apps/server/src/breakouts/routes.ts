@@ -1,10 +1,12 @@
 // The breakouts' REST side: the caller's seat, the facilitators' overview, the same commands as the
-// socket (for scripts and for clients without a live connection), and tables planned ahead with
-// attendees' sign-ups (which the "registrations" strategy honours).
+// socket (for scripts and for clients without a live connection), the people who may host a table,
+// and tables planned ahead with attendees' sign-ups (which the "registrations" strategy honours),
+// per session and for a whole event's agenda (sign-up before the session starts).
 import { randomUUID } from "node:crypto";
 import {
   and,
   asc,
+  boardEvents,
   breakoutSignups,
   breakoutTables,
   count,
@@ -14,13 +16,21 @@ import {
   sql,
   type Db,
 } from "@convivio/db";
-import { ErrorCode, type BreakoutOverview, type PlannedTablesResponse } from "@convivio/protocol";
-import { isAlive } from "@convivio/board";
+import {
+  ErrorCode,
+  type BreakoutOverview,
+  type EventPlannedTablesResponse,
+  type PlannedTablesResponse,
+} from "@convivio/protocol";
+import { isAlive, tallies } from "@convivio/board";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError } from "../http/problem.js";
 import type { Clock } from "../auth/clock.js";
+import { findEventBySlug } from "../access/permissions.js";
 import type { BoardStore } from "../boards/store.js";
+import { boardRoleIn } from "../boards/access.js";
 import type { BreakoutService } from "./service.js";
+import { checkHosts, hostCandidates } from "./hosts.js";
 import {
   activeRun,
   latestRun,
@@ -32,6 +42,68 @@ import {
   tablesOf,
 } from "./store.js";
 
+/** The planned tables of one session or of every session of an event, with sign-ups, by session. */
+async function plannedTables(
+  db: Db,
+  where: { sessionId: string } | { eventId: string },
+  userId: string,
+): Promise<Map<string, PlannedTablesResponse>> {
+  const tables = await db
+    .select()
+    .from(breakoutTables)
+    .where(
+      and(
+        "sessionId" in where
+          ? eq(breakoutTables.sessionId, where.sessionId)
+          : eq(breakoutTables.eventId, where.eventId),
+        eq(breakoutTables.status, "planned"),
+      ),
+    )
+    .orderBy(asc(breakoutTables.number));
+  const ids = tables.map((t) => t.id);
+  const [counts, mine] = ids.length
+    ? await Promise.all([
+        db
+          .select({ tableId: breakoutSignups.tableId, n: count() })
+          .from(breakoutSignups)
+          .where(inArray(breakoutSignups.tableId, ids))
+          .groupBy(breakoutSignups.tableId),
+        db
+          .select({ sessionId: breakoutSignups.sessionId, tableId: breakoutSignups.tableId })
+          .from(breakoutSignups)
+          .where(and(inArray(breakoutSignups.tableId, ids), eq(breakoutSignups.userId, userId))),
+      ])
+    : [[], []];
+  const signedUp = new Map(counts.map((c) => [c.tableId, Number(c.n)]));
+  const mineBySession = new Map(mine.map((m) => [m.sessionId, m.tableId]));
+  const out = new Map<string, PlannedTablesResponse>();
+  if ("sessionId" in where) out.set(where.sessionId, { tables: [], mine: null });
+  for (const table of tables) {
+    const entry = out.get(table.sessionId) ?? {
+      tables: [],
+      mine: mineBySession.get(table.sessionId) ?? null,
+    };
+    entry.tables.push(summaryWithCount(table, signedUp.get(table.id) ?? 0));
+    out.set(table.sessionId, entry);
+  }
+  if ("sessionId" in where) out.get(where.sessionId)!.mine = mineBySession.get(where.sessionId) ?? null;
+  return out;
+}
+
+/** When each board last changed (any event: an idea, a vote, a comment), by board id. */
+async function lastActivity(db: Db, boardIds: string[]): Promise<Map<string, Date>> {
+  if (boardIds.length === 0) return new Map();
+  const rows = await db
+    .select({
+      boardId: boardEvents.boardId,
+      at: sql<Date>`max(${boardEvents.createdAt})`.mapWith(boardEvents.createdAt),
+    })
+    .from(boardEvents)
+    .where(inArray(boardEvents.boardId, boardIds))
+    .groupBy(boardEvents.boardId);
+  return new Map(rows.map((r) => [r.boardId, r.at]));
+}
+
 export interface BreakoutRouteDeps {
   db: Db;
   clock: Clock;
@@ -41,32 +113,7 @@ export interface BreakoutRouteDeps {
 
 export function breakoutRoutes({ db, clock, service, store }: BreakoutRouteDeps) {
   async function planned(sessionId: string, userId: string): Promise<PlannedTablesResponse> {
-    const tables = await db
-      .select()
-      .from(breakoutTables)
-      .where(and(eq(breakoutTables.sessionId, sessionId), eq(breakoutTables.status, "planned")))
-      .orderBy(asc(breakoutTables.number));
-    const counts = tables.length
-      ? await db
-          .select({ tableId: breakoutSignups.tableId, n: count() })
-          .from(breakoutSignups)
-          .where(
-            inArray(
-              breakoutSignups.tableId,
-              tables.map((t) => t.id),
-            ),
-          )
-          .groupBy(breakoutSignups.tableId)
-      : [];
-    const signedUp = new Map(counts.map((c) => [c.tableId, Number(c.n)]));
-    const [mine] = await db
-      .select({ tableId: breakoutSignups.tableId })
-      .from(breakoutSignups)
-      .where(and(eq(breakoutSignups.sessionId, sessionId), eq(breakoutSignups.userId, userId)));
-    return {
-      tables: tables.map((t) => summaryWithCount(t, signedUp.get(t.id) ?? 0)),
-      mine: mine?.tableId ?? null,
-    };
+    return (await plannedTables(db, { sessionId }, userId)).get(sessionId)!;
   }
 
   async function overview(sessionId: string): Promise<BreakoutOverview> {
@@ -81,26 +128,26 @@ export function breakoutRoutes({ db, clock, service, store }: BreakoutRouteDeps)
         calls: [],
       };
     }
-    const [tables, seats, calls, present] = await Promise.all([
+    const [tables, seats, calls, present, connected] = await Promise.all([
       tablesOf(db, run.id),
       seatsWithPeople(db, run.id),
-      run.state === "closed" ? Promise.resolve([]) : service.callsOf(run.id),
+      run.state === "closed" ? Promise.resolve([]) : service.calls.open(run.id),
       service.notifier.present(sessionId),
+      service.notifier.connected(sessionId),
     ]);
     const seating = Object.fromEntries(seats.map((s) => [s.userId, s.tableId]));
+    const activity = await lastActivity(
+      db,
+      tables.flatMap((t) => (t.boardId ? [t.boardId] : [])),
+    );
     const rows = await Promise.all(
       tables.map(async (table) => {
         const loaded = table.boardId ? await store.load(table.boardId) : undefined;
         const ideas = loaded
           ? Object.values(loaded.state.ideas).filter((i) => isAlive(i) && i.hidden === null)
           : [];
-        const votes = loaded
-          ? Object.values(loaded.state.votes).reduce(
-              (sum, mine) => sum + Object.values(mine).reduce((a, b) => a + b, 0),
-              0,
-            )
-          : 0;
-        const last = ideas.reduce((max, i) => Math.max(max, i.updatedAt), 0);
+        const votes = loaded ? Object.values(tallies(loaded.state)).reduce((a, b) => a + b, 0) : 0;
+        const last = table.boardId ? activity.get(table.boardId) : undefined;
         return {
           ...summaryOf(table, seating),
           people: seats
@@ -110,10 +157,11 @@ export function breakoutRoutes({ db, clock, service, store }: BreakoutRouteDeps)
               name: s.name,
               since: s.since.toISOString(),
               host: s.userId === table.hostId,
+              connected: connected.has(s.userId),
             })),
           ideas: ideas.length,
           votes,
-          lastActivityAt: last ? new Date(last).toISOString() : null,
+          lastActivityAt: last?.toISOString() ?? null,
         };
       }),
     );
@@ -135,6 +183,23 @@ export function breakoutRoutes({ db, clock, service, store }: BreakoutRouteDeps)
       if (ctx.role !== "facilitator") throw new HttpError(ErrorCode.forbidden);
       return { status: 200, body: await overview(params.sessionId) };
     },
+    listTableHosts: async ({ actor, params }) => {
+      const ctx = await sessionContext(db, params.sessionId, actor.user.id);
+      if (ctx.role !== "facilitator") throw new HttpError(ErrorCode.forbidden);
+      const present = await service.notifier.present(params.sessionId);
+      return { status: 200, body: await hostCandidates(db, ctx, present) };
+    },
+    listEventBreakoutTables: async ({ actor, params }) => {
+      const event = await findEventBySlug(db, params.slug);
+      // The same rule as a session's: whoever may take part (registered, on the team) sees and signs up.
+      const role = await boardRoleIn(db, event, actor.user.id);
+      if (!role) throw new HttpError(event.visibility === "draft" ? ErrorCode.notFound : ErrorCode.forbidden);
+      const bySession = await plannedTables(db, { eventId: event.id }, actor.user.id);
+      const body: EventPlannedTablesResponse = {
+        sessions: [...bySession].map(([sessionId, planned]) => ({ sessionId, ...planned })),
+      };
+      return { status: 200, body };
+    },
     runBreakoutCommand: async ({ actor, params, body }) => {
       if (body.sessionId !== params.sessionId)
         throw new HttpError(ErrorCode.validationFailed, "The command is for another session");
@@ -147,6 +212,11 @@ export function breakoutRoutes({ db, clock, service, store }: BreakoutRouteDeps)
     planBreakoutTables: async ({ actor, params, body }) => {
       const ctx = await sessionContext(db, params.sessionId, actor.user.id);
       if (ctx.role !== "facilitator") throw new HttpError(ErrorCode.forbidden);
+      await checkHosts(
+        db,
+        ctx,
+        body.tables.map((t) => t.hostId),
+      );
       const now = clock.now();
       await db.transaction(async (tx) => {
         await tx.execute(sql`SELECT id FROM agenda_sessions WHERE id = ${params.sessionId} FOR UPDATE`);

@@ -1,17 +1,16 @@
 // The breakout commands after the edge (parsing is in sockets.ts and routes.ts): authorize by
 // session role, decide with the pure seating rules (assign.ts), write in one transaction, and only
-// after the commit arm timers, create or delete media rooms and tell people where they sit.
+// after the commit arm timers, create or delete media rooms and tell people where they sit. One
+// person's side (arriving, their view, table access) is seats.ts; calls for a facilitator, calls.ts.
 import { randomInt, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
   and,
   asc,
-  breakoutCalls,
   breakoutRuns,
   breakoutTables,
   eq,
   inArray,
-  isNull,
   ne,
   sql,
   users,
@@ -25,7 +24,6 @@ import {
   type BreakoutAck,
   type BreakoutAssignment,
   type BreakoutCommand,
-  type FacilitatorCall,
   type MediaTokenResponse,
   type MyBreakout,
   type User,
@@ -43,7 +41,6 @@ import { silentNotifier, type BreakoutNotifier } from "./notify.js";
 import {
   activeRun,
   asSeats,
-  openCalls,
   publicState,
   runById,
   seatingOf,
@@ -57,6 +54,9 @@ import {
   type SessionContext,
   type TableRow,
 } from "./store.js";
+import { BreakoutCalls } from "./calls.js";
+import { checkHosts } from "./hosts.js";
+import { BreakoutSeats } from "./seats.js";
 import type { BreakoutTimers } from "./timers.js";
 import { warnAtFor } from "./timing.js";
 import { firstSeating } from "./seating.js";
@@ -75,28 +75,33 @@ export interface BreakoutServiceDeps {
 type Actor = { user: User };
 type Changes = {
   seated: Map<string, { tableId: string | null; reason: BreakoutAssignment["reason"] }>;
+  /** Media rooms to delete. */
   rooms: string[];
   /** The run that closed (the public state no longer names it). */
   closedRunId?: string;
+  /** Who had called a facilitator from a call that lapsed (the round moved on, the tables closed). */
+  callers?: string[];
 };
 
 export class BreakoutService {
   notifier: BreakoutNotifier = silentNotifier;
   timers: BreakoutTimers | undefined;
+  readonly calls: BreakoutCalls;
+  readonly seats: BreakoutSeats;
   private readonly media: TableMedia;
 
   constructor(private readonly deps: BreakoutServiceDeps) {
     this.media = new TableMedia(deps);
-  }
-
-  /** A token for a table's room, or null when video is off. */
-  tableToken(
-    user: { id: string; name: string },
-    table: TableRow,
-    role: "attendee" | "facilitator",
-    hidden: boolean,
-  ) {
-    return this.media.token(user, table, role, hidden);
+    // The notifier is set once the socket server exists: the parts ask for it when they speak.
+    const notifier = () => this.notifier;
+    this.calls = new BreakoutCalls({ db: deps.db, clock: deps.clock, notifier });
+    this.seats = new BreakoutSeats({
+      db: deps.db,
+      clock: deps.clock,
+      media: this.media,
+      calls: this.calls,
+      notifier,
+    });
   }
 
   private get db() {
@@ -137,11 +142,17 @@ export class BreakoutService {
           from: actor.user.name,
         });
         return { ok: true };
-      case "call":
-        return this.call(actor, ctx, command.message ?? null);
-      case "resolveCall":
+      case "call": {
+        const run = await this.requireRun(ctx.sessionId);
+        await this.calls.call(actor.user.id, ctx.sessionId, run.id, command.message ?? null);
+        return { ok: true };
+      }
+      case "resolveCall": {
         lead();
-        return this.resolveCall(actor, ctx, command.callId);
+        const run = await this.requireRun(ctx.sessionId);
+        await this.calls.resolve(actor.user.id, ctx.sessionId, run.id, command.callId);
+        return { ok: true };
+      }
       case "visit":
         lead();
         return this.visit(actor, ctx, command.tableId, command.hidden);
@@ -162,10 +173,19 @@ export class BreakoutService {
     }
   }
 
-  private async requireRun(sessionId: string, executor: Executor = this.db, lock = false): Promise<RunRow> {
+  private async requireRun(
+    sessionId: string,
+    executor: Executor = this.db,
+    lock: boolean | "share" = false,
+  ): Promise<RunRow> {
     const run = await activeRun(executor, sessionId, lock);
     if (!run) throw new HttpError(ErrorCode.conflict, "No breakout tables are open in this session");
     return run;
+  }
+
+  /** During close-all's countdown nobody moves, picks a table or changes the round any more. */
+  private refuseWhileClosing(run: RunRow): void {
+    if (run.state === "closing") throw new HttpError(ErrorCode.tablesClosing);
   }
 
   // ---- open ----
@@ -181,6 +201,7 @@ export class BreakoutService {
     const random = seededRandom(seed);
     const runId = randomUUID();
     const changes: Changes = { seated: new Map(), rooms: [] };
+    const opened: TableRow[] = [];
     const run = await this.db.transaction(async (tx) => {
       // One opening at a time per session: the session row is the lock.
       await tx.execute(sql`SELECT id FROM agenda_sessions WHERE id = ${ctx.sessionId} FOR UPDATE`);
@@ -217,6 +238,11 @@ export class BreakoutService {
               seats: null,
               hostId: null,
             })));
+      await checkHosts(
+        tx,
+        ctx,
+        specs.map((spec) => spec.hostId),
+      );
       const timed = command.roundMs !== undefined;
       const endsAt = timed ? new Date(now.getTime() + command.roundMs!) : null;
       const [row] = await tx
@@ -305,10 +331,10 @@ export class BreakoutService {
       );
       for (const [userId, tableId] of Object.entries(seating))
         changes.seated.set(userId, { tableId, reason: "opened" });
-      changes.rooms = tables.map((t) => tableRoom(ctx.sessionId, t.id));
+      opened.push(...tables);
       return row!;
     });
-    await this.media.ensure(changes.rooms);
+    await this.media.ensure(opened);
     await this.timers?.armRun(run);
     await this.announce(ctx.sessionId, changes);
     return { ok: true, runId: run.id };
@@ -323,6 +349,7 @@ export class BreakoutService {
     const changes: Changes = { seated: new Map(), rooms: [] };
     await this.db.transaction(async (tx) => {
       const run = await this.requireRun(ctx.sessionId, tx, true);
+      this.refuseWhileClosing(run);
       if (tableId !== null) await this.openTable(tx, run, tableId);
       await standUp(tx, run.id, now, userId);
       if (tableId !== null)
@@ -353,7 +380,10 @@ export class BreakoutService {
     const now = this.deps.clock.now();
     const changes: Changes = { seated: new Map(), rooms: [] };
     await this.db.transaction(async (tx) => {
-      const run = await this.requireRun(ctx.sessionId, tx);
+      // A shared lock: people choose side by side, but a close-all waits until they sit down, so
+      // nobody sits down once the countdown has begun.
+      const run = await this.requireRun(ctx.sessionId, tx, "share");
+      this.refuseWhileClosing(run);
       if (run.strategy !== "topic")
         throw new HttpError(ErrorCode.forbidden, "Tables are assigned in this session");
       const table = await this.openTable(tx, run, tableId, true);
@@ -369,118 +399,28 @@ export class BreakoutService {
     return { ok: true as const };
   }
 
-  /**
-   * A participant arrives while tables are open: seated at the least-full table (unless seating is
-   * manual or by choice), told where they sit either way.
-   */
-  async arrive(user: User, sessionId: string): Promise<MyBreakout> {
-    const ctx = await sessionContext(this.db, sessionId, user.id);
-    if (ctx.role === "participant") {
-      const run = await activeRun(this.db, sessionId);
-      if (
-        run &&
-        (run.state === "open" || run.state === "running") &&
-        run.strategy !== "manual" &&
-        run.strategy !== "topic"
-      ) {
-        const now = this.deps.clock.now();
-        let seatedAt: string | null = null;
-        await this.db.transaction(async (tx) => {
-          const locked = await runById(tx, run.id, true);
-          if (!locked || locked.state === "closed" || locked.state === "closing") return;
-          const seating = await seatingOf(tx, run.id);
-          if (seating[user.id]) return;
-          const seats = asSeats(await tablesOf(tx, run.id));
-          seatedAt = seatLatecomers(seats, seating, [user.id])[user.id] ?? null;
-          if (seatedAt)
-            await sitDown(tx, locked, [{ userId: user.id, tableId: seatedAt, reason: "latecomer" }], now);
-        });
-        if (seatedAt) {
-          this.notifier.state(await publicState(this.db, sessionId));
-          return this.mine(user, ctx, "latecomer");
-        }
-      }
-    }
-    return this.mine(user, ctx, "current");
-  }
+  // ---- one person's side (seats.ts), kept here for the edges that hold the service ----
 
-  /** The caller's view: the public state and their seat, with a token for its room. */
-  async mine(
-    user: User,
-    ctx: SessionContext,
-    reason: BreakoutAssignment["reason"] = "current",
-  ): Promise<MyBreakout> {
-    const state = await publicState(this.db, ctx.sessionId);
-    const seating = state.runId ? await seatingOf(this.db, state.runId) : {};
-    const tableId = seating[user.id] ?? null;
-    return {
-      state,
-      assignment: await this.assignmentFor(user, ctx.sessionId, state.runId, tableId, reason, state.round),
-    };
+  /** Someone (re)joins the breakouts: a latecomer is seated; their view and the calls they see. */
+  arrive(user: User, ctx: SessionContext) {
+    return this.seats.arrive(user, ctx);
   }
 
   async mineFor(user: User, sessionId: string): Promise<MyBreakout> {
-    return this.mine(user, await sessionContext(this.db, sessionId, user.id));
+    return this.seats.mine(user, await sessionContext(this.db, sessionId, user.id));
   }
 
-  private async assignmentFor(
-    user: { id: string; name: string },
-    sessionId: string,
-    runId: string | null,
-    tableId: string | null,
-    reason: BreakoutAssignment["reason"],
-    round: number,
-  ): Promise<BreakoutAssignment> {
-    if (!tableId) return { sessionId, runId, table: null, round, media: null, reason };
-    const [table] = await this.db.select().from(breakoutTables).where(eq(breakoutTables.id, tableId));
-    if (!table) return { sessionId, runId, table: null, round, media: null, reason };
-    return {
-      sessionId,
-      runId,
-      table: tableRef(table),
-      round,
-      media: await this.media.token(user, table, "attendee", false),
-      reason,
-    };
+  mayBeAt(sessionId: string, tableId: string, userId: string): Promise<boolean> {
+    return this.seats.mayBeAt(sessionId, tableId, userId);
   }
 
-  /**
-   * Who may be at a table (table chat, table media tokens): its open seat holders and the session's
-   * facilitators, while the table is open.
-   */
-  async mayBeAt(sessionId: string, tableId: string, userId: string): Promise<boolean> {
-    const [table] = await this.db
-      .select()
-      .from(breakoutTables)
-      .where(and(eq(breakoutTables.id, tableId), eq(breakoutTables.sessionId, sessionId)));
-    if (!table || table.status !== "open" || !table.runId) return false;
-    const ctx = await sessionContext(this.db, sessionId, userId).catch(() => null);
-    if (!ctx) return false;
-    if (ctx.role === "facilitator") return true;
-    const seating = await seatingOf(this.db, table.runId);
-    return seating[userId] === tableId;
-  }
-
-  /** The media-token route's table branch: only one's own table, unless a facilitator (who may join hidden). */
-  async tokenForRoute(
+  tokenForRoute(
     user: User,
     sessionId: string,
     tableId: string,
     hidden: boolean,
   ): Promise<MediaTokenResponse> {
-    const ctx = await sessionContext(this.db, sessionId, user.id);
-    if (hidden && ctx.role !== "facilitator") throw new HttpError(ErrorCode.forbidden);
-    if (!(await this.mayBeAt(sessionId, tableId, user.id))) throw new HttpError(ErrorCode.forbidden);
-    const [table] = await this.db.select().from(breakoutTables).where(eq(breakoutTables.id, tableId));
-    const token = await this.media.token(
-      user,
-      table!,
-      ctx.role === "facilitator" ? "facilitator" : "attendee",
-      hidden,
-    );
-    if (!token) throw new HttpError(ErrorCode.mediaNotConfigured);
-    await this.media.ensure([token.room]);
-    return token;
+    return this.seats.tokenForRoute(user, sessionId, tableId, hidden);
   }
 
   // ---- rounds and timers ----
@@ -489,7 +429,7 @@ export class BreakoutService {
     const now = this.deps.clock.now();
     const run = await this.db.transaction(async (tx) => {
       const run = await this.requireRun(ctx.sessionId, tx, true);
-      if (run.state === "closing") throw new HttpError(ErrorCode.conflict, "The tables are closing");
+      this.refuseWhileClosing(run);
       const endsAt = new Date(now.getTime() + durationMs);
       const [row] = await tx
         .update(breakoutRuns)
@@ -506,6 +446,7 @@ export class BreakoutService {
   private async extend(ctx: SessionContext, byMs: number) {
     const run = await this.db.transaction(async (tx) => {
       const run = await this.requireRun(ctx.sessionId, tx, true);
+      this.refuseWhileClosing(run);
       if (run.state !== "running" || !run.endsAt)
         throw new HttpError(ErrorCode.conflict, "No round is running");
       const endsAt = new Date(run.endsAt.getTime() + byMs);
@@ -524,6 +465,7 @@ export class BreakoutService {
 
   private async nextRound(ctx: SessionContext) {
     const run = await this.requireRun(ctx.sessionId);
+    this.refuseWhileClosing(run);
     if (run.round >= run.rounds) throw new HttpError(ErrorCode.conflict, "This was the last round");
     await this.endRound(run.id, null);
     return { ok: true as const };
@@ -586,6 +528,8 @@ export class BreakoutService {
       Object.entries(seating).map(([userId, tableId]) => ({ userId, tableId, reason: "rotated" })),
       now,
     );
+    // A call made at a table was about that table, which is no longer the caller's.
+    changes.callers = await this.calls.lapse(tx, run.id, now, false);
     for (const [userId, tableId] of Object.entries(seating))
       changes.seated.set(userId, { tableId, reason: "rotated" });
     return updated!;
@@ -602,21 +546,25 @@ export class BreakoutService {
       .set({ status: "closed", closedAt: now })
       .where(and(eq(breakoutTables.runId, run.id), ne(breakoutTables.status, "closed")))
       .returning({ id: breakoutTables.id });
-    await tx
-      .update(breakoutCalls)
-      .set({ resolvedAt: now })
-      .where(and(eq(breakoutCalls.runId, run.id), isNull(breakoutCalls.resolvedAt)));
+    changes.callers = await this.calls.lapse(tx, run.id, now, true);
     for (const userId of await standUp(tx, run.id, now))
       changes.seated.set(userId, { tableId: null, reason: "returned" });
     changes.rooms = closed.map((t) => tableRoom(run.sessionId, t.id));
     changes.closedRunId = run.id;
   }
 
-  /** The one-minute warning, if the run still ends when the job was armed for. */
+  /** The warning (a minute left, or half of a short round), if the run still ends when the job was armed for. */
   async warn(runId: string, at: number): Promise<void> {
     const run = await runById(this.db, runId);
     if (!run || run.state !== "running" || run.warnAt?.getTime() !== at || !run.endsAt) return;
-    this.notifier.notice({ kind: "warning", sessionId: run.sessionId, endsAt: run.endsAt.toISOString() });
+    // The time really left, so a short round's warning does not claim a minute (nor a late job's).
+    const leftMs = Math.max(0, run.endsAt.getTime() - this.deps.clock.now().getTime());
+    this.notifier.notice({
+      kind: "warning",
+      sessionId: run.sessionId,
+      endsAt: run.endsAt.toISOString(),
+      leftMs,
+    });
   }
 
   private async closeAll(ctx: SessionContext, countdownMs: number) {
@@ -668,63 +616,7 @@ export class BreakoutService {
     await this.announce(sessionId, changes);
   }
 
-  // ---- calls, visits ----
-
-  private async call(actor: Actor, ctx: SessionContext, message: string | null) {
-    const run = await this.requireRun(ctx.sessionId);
-    const seating = await seatingOf(this.db, run.id);
-    const [existing] = await this.db
-      .select({ id: breakoutCalls.id })
-      .from(breakoutCalls)
-      .where(
-        and(
-          eq(breakoutCalls.runId, run.id),
-          eq(breakoutCalls.userId, actor.user.id),
-          isNull(breakoutCalls.resolvedAt),
-        ),
-      );
-    // One open call per person: calling again while waiting changes nothing.
-    if (!existing) {
-      await this.db.insert(breakoutCalls).values({
-        id: randomUUID(),
-        runId: run.id,
-        tableId: seating[actor.user.id] ?? null,
-        userId: actor.user.id,
-        message,
-        createdAt: this.deps.clock.now(),
-      });
-    }
-    await this.announceCalls(ctx.sessionId, run.id);
-    return { ok: true as const };
-  }
-
-  private async resolveCall(actor: Actor, ctx: SessionContext, callId: string) {
-    const run = await this.requireRun(ctx.sessionId);
-    const updated = await this.db
-      .update(breakoutCalls)
-      .set({ resolvedAt: this.deps.clock.now(), resolvedBy: actor.user.id })
-      .where(and(eq(breakoutCalls.id, callId), eq(breakoutCalls.runId, run.id)))
-      .returning({ id: breakoutCalls.id });
-    if (updated.length === 0) throw new HttpError(ErrorCode.notFound);
-    await this.announceCalls(ctx.sessionId, run.id);
-    return { ok: true as const };
-  }
-
-  async callsOf(runId: string): Promise<FacilitatorCall[]> {
-    return (await openCalls(this.db, runId)).map((c) => ({
-      id: c.id,
-      userId: c.userId,
-      name: c.name,
-      tableId: c.tableId,
-      tableNumber: c.tableNumber,
-      message: c.message,
-      at: c.at.toISOString(),
-    }));
-  }
-
-  private async announceCalls(sessionId: string, runId: string) {
-    this.notifier.calls(sessionId, await this.callsOf(runId));
-  }
+  // ---- visits ----
 
   private async visit(actor: Actor, ctx: SessionContext, tableId: string, hidden: boolean) {
     const run = await this.requireRun(ctx.sessionId);
@@ -740,7 +632,7 @@ export class BreakoutService {
       );
     if (!table) throw new HttpError(ErrorCode.notFound, "No such open table");
     const media = await this.media.token(actor.user, table, "facilitator", hidden);
-    if (media) await this.media.ensure([media.room]);
+    if (media) await this.media.ensure([table]);
     return { ok: true as const, table: tableRef(table), media };
   }
 
@@ -770,6 +662,8 @@ export class BreakoutService {
       }),
     );
     this.notifier.state(state);
+    const runId = state.runId ?? changes.closedRunId;
+    if (runId && changes.callers?.length) await this.calls.lapsed(sessionId, runId, changes.callers);
   }
 
   private async namesOf(userIds: string[]): Promise<Map<string, string>> {

@@ -16,6 +16,7 @@ import { HttpError } from "../http/problem.js";
 import { breakoutLeadRoom, breakoutPeopleRoom, breakoutRoom } from "./notify.js";
 import type { BreakoutService } from "./service.js";
 import { sessionContext } from "./store.js";
+import { liveStateOf } from "../session/lifecycle.js";
 import type { Db } from "@convivio/db";
 
 type Reply = (answer: BreakoutAck | BreakoutJoinAck) => void;
@@ -66,11 +67,15 @@ export function attachBreakoutSockets(
       if (!limiter.take(user.id)) return reply({ ok: false, code: ErrorCode.rateLimited });
       const { sessionId } = parsed.data;
       const ctx = await sessionContext(db, sessionId, user.id);
+      // As for the session itself (session:join): a participant follows the tables only while the
+      // session is live, so nobody on the waiting screen counts as present or is seated.
+      if (ctx.role !== "facilitator" && (await liveStateOf(db, sessionId)).status !== "live")
+        return reply({ ok: false, code: ErrorCode.sessionNotLive });
       await socket.join(breakoutRoom(sessionId));
       await socket.join(
         ctx.role === "facilitator" ? breakoutLeadRoom(sessionId) : breakoutPeopleRoom(sessionId),
       );
-      reply({ ok: true, breakout: await service.arrive(user, sessionId) });
+      reply({ ok: true, ...(await service.arrive(user, ctx)) });
     });
 
     listen("breakout:leave", async (payload) => {

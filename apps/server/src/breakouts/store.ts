@@ -52,13 +52,20 @@ export async function sessionContext(
   return { sessionId, eventId: row.eventId, visibility: row.visibility, role };
 }
 
-/** The run in use (not closed), locked for the transaction when `lock` is set. */
-export async function activeRun(db: Executor, sessionId: string, lock = false): Promise<RunRow | undefined> {
+/**
+ * The run in use (not closed), locked for the transaction when `lock` is set: `"share"` lets other
+ * readers in but holds back a change of the run (close-all) until the transaction ends.
+ */
+export async function activeRun(
+  db: Executor,
+  sessionId: string,
+  lock: boolean | "share" = false,
+): Promise<RunRow | undefined> {
   const query = db
     .select()
     .from(breakoutRuns)
     .where(and(eq(breakoutRuns.sessionId, sessionId), ne(breakoutRuns.state, "closed")));
-  const [row] = lock ? await query.for("update") : await query;
+  const [row] = lock === "share" ? await query.for("share") : lock ? await query.for("update") : await query;
   return row;
 }
 

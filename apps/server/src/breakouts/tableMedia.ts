@@ -1,12 +1,23 @@
 // A table's media: tokens for its LiveKit room and the room's life. Everything here is a no-op
 // (null tokens) when LiveKit is not configured, so the rest of the breakouts work without video.
 import type { Logger } from "pino";
-import type { MediaTokenResponse } from "@convivio/protocol";
+import { BREAKOUT_LIMITS, type MediaTokenResponse } from "@convivio/protocol";
 import type { Clock } from "../auth/clock.js";
 import type { RoomControl } from "../media/rooms.js";
 import { tableRoom } from "../media/roomNames.js";
 import { mintMediaToken, type LiveKitConfig } from "../media/tokens.js";
 import type { TableRow } from "./store.js";
+
+/** Places in a table's room beyond its seats: facilitators visiting or listening in (hidden ones count too). */
+export const FACILITATOR_PLACES = 10;
+
+/**
+ * A table room's participant limit: its seats plus the facilitators' places. A table without a seat
+ * limit gets the largest table there can be, so LiveKit never turns away someone the server seated.
+ */
+export function roomCapacity(seats: number | null): number {
+  return (seats ?? BREAKOUT_LIMITS.maxSeats) + FACILITATOR_PLACES;
+}
 
 export class TableMedia {
   constructor(
@@ -43,16 +54,20 @@ export class TableMedia {
     };
   }
 
-  async ensure(rooms: string[]): Promise<void> {
+  /** Creates the tables' rooms, each sized for its seats. */
+  async ensure(tables: readonly TableRow[]): Promise<void> {
     const liveKit = this.deps.liveKit;
     if (!liveKit) return;
     await Promise.all(
-      rooms.map((room) =>
-        liveKit.rooms.ensureRoom(room, "table").catch((err: unknown) => {
-          // The token still works: LiveKit creates a room on first join (with default limits).
-          this.deps.logger.warn({ err, room }, "could not create a table room");
-        }),
-      ),
+      tables.map((table) => {
+        const room = tableRoom(table.sessionId, table.id);
+        return liveKit.rooms
+          .ensureRoom(room, "table", { maxParticipants: roomCapacity(table.seats) })
+          .catch((err: unknown) => {
+            // The token still works: LiveKit creates a room on first join (with default limits).
+            this.deps.logger.warn({ err, room }, "could not create a table room");
+          });
+      }),
     );
   }
 

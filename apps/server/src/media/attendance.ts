@@ -1,6 +1,19 @@
-import { agendaSessions, asc, attendance, eq, mediaWebhookEvents, sql, users, type Db } from "@convivio/db";
-import type { AttendanceReport, LiveKitWebhookEvent } from "@convivio/protocol";
+import {
+  agendaSessions,
+  asc,
+  attendance,
+  breakoutRuns,
+  breakoutTables,
+  eq,
+  mediaWebhookEvents,
+  sessionLive,
+  sql,
+  users,
+  type Db,
+} from "@convivio/db";
+import type { LiveKitWebhookEvent } from "@convivio/protocol";
 import { parseRoomName } from "./roomNames.js";
+import type { TableRow, VisitRow } from "./attendanceReport.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const JOIN_EVENTS = new Set(["participant_joined"]);
@@ -63,84 +76,72 @@ export async function recordWebhookEvent(
   });
 }
 
-/** Minutes present per person in a session's rooms; an open visit counts until `now`. */
-export async function sessionAttendance(db: Db, sessionId: string, now: Date): Promise<AttendanceReport> {
-  const rows = await db
-    .select({ visit: attendance, name: users.name, email: users.email })
+/** Every visit to the rooms of one session, or of every session of one event, with who it was. */
+export async function loadVisits(
+  db: Db,
+  scope: { sessionId: string } | { eventId: string },
+): Promise<VisitRow[]> {
+  return db
+    .select({
+      sessionId: attendance.sessionId,
+      userId: attendance.userId,
+      name: users.name,
+      email: users.email,
+      tableId: attendance.tableId,
+      joinedAt: attendance.joinedAt,
+      leftAt: attendance.leftAt,
+    })
     .from(attendance)
     .innerJoin(users, eq(users.id, attendance.userId))
-    .where(eq(attendance.sessionId, sessionId))
-    .orderBy(asc(users.name), asc(attendance.joinedAt), sql`${attendance.id}`);
-  const people = new Map<string, AttendanceReport["people"][number]>();
-  for (const { visit, name, email } of rows) {
-    const person = people.get(visit.userId) ?? {
-      userId: visit.userId,
-      name,
-      email,
-      visits: 0,
-      minutesPresent: 0,
-      minutesByRoom: {},
-      firstJoinedAt: null,
-      lastLeftAt: null,
-    };
-    person.visits += 1;
-    if (visit.joinedAt) {
-      const end = visit.leftAt ?? now;
-      const minutes = Math.max(0, (end.getTime() - visit.joinedAt.getTime()) / 60_000);
-      const key = visit.tableId ? `table:${visit.tableId}` : "plenary";
-      person.minutesPresent += minutes;
-      person.minutesByRoom[key] = (person.minutesByRoom[key] ?? 0) + minutes;
-      const joined = visit.joinedAt.toISOString();
-      if (!person.firstJoinedAt || joined < person.firstJoinedAt) person.firstJoinedAt = joined;
-    }
-    if (visit.leftAt) {
-      const left = visit.leftAt.toISOString();
-      if (!person.lastLeftAt || left > person.lastLeftAt) person.lastLeftAt = left;
-    }
-    people.set(visit.userId, person);
-  }
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return {
-    sessionId,
-    people: [...people.values()].map((p) => ({
-      ...p,
-      minutesPresent: round(p.minutesPresent),
-      minutesByRoom: Object.fromEntries(Object.entries(p.minutesByRoom).map(([k, v]) => [k, round(v)])),
-    })),
-  };
+    .where(
+      "sessionId" in scope
+        ? eq(attendance.sessionId, scope.sessionId)
+        : eq(attendance.eventId, scope.eventId),
+    )
+    .orderBy(asc(attendance.joinedAt), sql`${attendance.id}`);
 }
 
-const csvCell = (value: string | number | null) => {
-  let text = value === null ? "" : String(value);
-  // A cell a spreadsheet would run as a formula is neutralised.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
+/** The breakout tables the visits may name: their number and topic label the report's columns. */
+export async function loadTables(
+  db: Db,
+  scope: { sessionId: string } | { eventId: string },
+): Promise<TableRow[]> {
+  const rows = await db
+    .select({
+      id: breakoutTables.id,
+      sessionId: breakoutTables.sessionId,
+      number: breakoutTables.number,
+      topic: breakoutTables.topic,
+      runId: breakoutTables.runId,
+      openedAt: breakoutTables.openedAt,
+      runCreatedAt: breakoutRuns.createdAt,
+      createdAt: breakoutTables.createdAt,
+    })
+    .from(breakoutTables)
+    .leftJoin(breakoutRuns, eq(breakoutRuns.id, breakoutTables.runId))
+    .where(
+      "sessionId" in scope
+        ? eq(breakoutTables.sessionId, scope.sessionId)
+        : eq(breakoutTables.eventId, scope.eventId),
+    );
+  return rows.map(({ runCreatedAt, createdAt, ...table }) => ({
+    ...table,
+    openedAt: table.openedAt ?? runCreatedAt ?? createdAt,
+  }));
+}
 
-/** The report as CSV (UTF-8 with BOM so spreadsheets read accents), one column per room. */
-export function attendanceCsv(report: AttendanceReport): string {
-  const rooms = [...new Set(report.people.flatMap((p) => Object.keys(p.minutesByRoom)))].sort();
-  const header = [
-    "name",
-    "email",
-    "visits",
-    "minutes_present",
-    ...rooms.map((r) => `minutes_${r}`),
-    "first_joined_at",
-    "last_left_at",
-  ];
-  const lines = report.people.map((p) =>
-    [
-      p.name,
-      p.email,
-      p.visits,
-      p.minutesPresent,
-      ...rooms.map((r) => p.minutesByRoom[r] ?? 0),
-      p.firstJoinedAt,
-      p.lastLeftAt,
-    ]
-      .map(csvCell)
-      .join(","),
-  );
-  return `\uFEFF${[header.join(","), ...lines].join("\r\n")}\r\n`;
+/** When each session was ended (null while live or never started): open visits stop counting there. */
+export async function loadEndings(
+  db: Db,
+  scope: { sessionId: string } | { eventId: string },
+): Promise<Map<string, Date | null>> {
+  const rows = await db
+    .select({ sessionId: sessionLive.sessionId, status: sessionLive.status, endedAt: sessionLive.endedAt })
+    .from(sessionLive)
+    .where(
+      "sessionId" in scope
+        ? eq(sessionLive.sessionId, scope.sessionId)
+        : eq(sessionLive.eventId, scope.eventId),
+    );
+  return new Map(rows.map((r) => [r.sessionId, r.status === "ended" ? r.endedAt : null]));
 }

@@ -4,16 +4,20 @@ import type { RoomKind } from "./grants.js";
 
 /** Media room control; the LiveKit adapter below is the only implementation that talks to a server. */
 export interface RoomControl {
-  /** Creates the room if it does not exist (LiveKit's CreateRoom is idempotent by name). */
-  ensureRoom(name: string, kind: RoomKind): Promise<void>;
+  /**
+   * Creates the room if it does not exist (LiveKit's CreateRoom is idempotent by name);
+   * `maxParticipants` overrides the kind's limit (a table's comes from its seats).
+   */
+  ensureRoom(name: string, kind: RoomKind, limits?: { maxParticipants?: number }): Promise<void>;
   closeRoom(name: string): Promise<void>;
   /** Changes what a participant may publish, e.g. bringing a raised hand on stage and back. */
   setCanPublish(room: string, identity: string, canPublish: boolean): Promise<void>;
   listParticipants(room: string): Promise<string[]>;
 }
 
-// A plenary holds the whole event; a table is a small group. Empty rooms close themselves after
-// five minutes, so a forgotten room does not linger if the server's own clean-up is missed.
+// A plenary holds the whole event; a table is a small group (its own limit, from its seats, comes
+// with the call). Empty rooms close themselves after five minutes, so a forgotten room does not
+// linger if the server's own clean-up is missed.
 const ROOM_LIMITS: Record<
   RoomKind,
   { maxParticipants: number; emptyTimeout: number; departureTimeout: number }
@@ -27,8 +31,13 @@ export function createLiveKitRooms(config: LiveKitConfig): RoomControl {
   const host = config.url.replace(/^ws/, "http");
   const client = new RoomServiceClient(host, config.apiKey, config.apiSecret);
   return {
-    async ensureRoom(name, kind) {
-      await client.createRoom({ name, ...ROOM_LIMITS[kind] });
+    async ensureRoom(name, kind, limits) {
+      const max = limits?.maxParticipants;
+      await client.createRoom({
+        name,
+        ...ROOM_LIMITS[kind],
+        ...(max !== undefined ? { maxParticipants: max } : {}),
+      });
     },
     async closeRoom(name) {
       try {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHash, randomUUID } from "node:crypto";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { AccessToken, TokenVerifier } from "livekit-server-sdk";
 import { agendaSessions, attendance, eq, eventMembers, events, users, type Db } from "@convivio/db";
 import type { EventRole } from "@convivio/protocol";
@@ -72,6 +74,34 @@ describe("video with LiveKit unset", () => {
     expect(token.status).toBe(503);
     expect(token.body).toMatchObject({ code: "media_not_configured" });
     expect((await organizer.client.get(`/api/sessions/${sessionId}/attendance`)).status).toBe(200);
+  });
+});
+
+describe("video with LiveKit's room API unreachable", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // A port nothing listens on: the room API refuses every call.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((resolve) => probe.close(resolve));
+    server = await startTestServer({
+      env: {
+        LIVEKIT_URL: `ws://127.0.0.1:${port}`,
+        LIVEKIT_API_KEY: API_KEY,
+        LIVEKIT_API_SECRET: API_SECRET,
+      },
+    });
+  });
+  afterAll(() => server.close());
+
+  it("still gives a plenary token (LiveKit creates the room on first join)", async () => {
+    const organizer = await person(server, "Org");
+    const sessionId = await seedSession(server.database.db, [[organizer.id, "organizer"]]);
+    const res = await organizer.client.post(`/api/sessions/${sessionId}/media-token`, {});
+    expect(res.status).toBe(200);
+    const claims = await new TokenVerifier(API_KEY, API_SECRET).verify((res.body as { token: string }).token);
+    expect(claims.video).toMatchObject({ room: plenaryRoom(sessionId), roomJoin: true, canPublish: true });
   });
 });
 
@@ -195,7 +225,8 @@ describe("video with a LiveKit stand-in (Twirp room API and signed webhooks)", (
       ).arrayBuffer(),
     );
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(csv.text.startsWith("name,email,visits,minutes_present,minutes_plenary")).toBe(true);
+    // Headers in the reader's language (Italian unless they chose otherwise), like the registrations export.
+    expect(csv.text.startsWith("Nome,Email,Accessi,Minuti di presenza,Plenaria (min)")).toBe(true);
     expect(csv.text).toContain("Sara,");
     expect((await attendee.client.get(`/api/sessions/${sessionId}/attendance`)).status).toBe(403);
   });

@@ -12,12 +12,14 @@ import {
 import type { Logger } from "pino";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError, issuesOf } from "../http/problem.js";
-import { authorizeEvent } from "../access/permissions.js";
+import { authorizeEvent, findEventBySlug } from "../access/permissions.js";
 import type { Clock } from "../auth/clock.js";
 import { mintMediaToken, type LiveKitConfig } from "./tokens.js";
 import type { RoomControl } from "./rooms.js";
 import { plenaryRoom } from "./roomNames.js";
-import { attendanceCsv, recordWebhookEvent, sessionAttendance } from "./attendance.js";
+import { loadEndings, loadTables, loadVisits, recordWebhookEvent } from "./attendance.js";
+import { eventReport, sessionReport } from "./attendanceReport.js";
+import { eventAttendanceCsv, sessionAttendanceCsv } from "./attendanceCsv.js";
 import { liveStateOf } from "../session/lifecycle.js";
 import { isOnStage } from "../session/hands.js";
 
@@ -47,7 +49,42 @@ async function sessionWithEvent(db: Db, sessionId: string) {
 }
 
 /** Media status, room tokens and attendance reports. */
-export function mediaRoutes({ db, clock, liveKit, tableToken }: MediaDeps): Router {
+export function mediaRoutes({ db, clock, logger, liveKit, tableToken }: MediaDeps): Router {
+  async function sessionAttendance(sessionId: string) {
+    const scope = { sessionId };
+    const [visits, tables, endings] = await Promise.all([
+      loadVisits(db, scope),
+      loadTables(db, scope),
+      loadEndings(db, scope),
+    ]);
+    return sessionReport(
+      { id: sessionId, endedAt: endings.get(sessionId) ?? null },
+      visits,
+      tables,
+      clock.now(),
+    );
+  }
+
+  async function eventAttendance(eventId: string) {
+    const scope = { eventId };
+    const [sessions, visits, tables, endings] = await Promise.all([
+      db
+        .select({ id: agendaSessions.id, title: agendaSessions.title, startsAt: agendaSessions.startsAt })
+        .from(agendaSessions)
+        .where(eq(agendaSessions.eventId, eventId)),
+      loadVisits(db, scope),
+      loadTables(db, scope),
+      loadEndings(db, scope),
+    ]);
+    return eventReport(
+      eventId,
+      sessions.map((s) => ({ ...s, endedAt: endings.get(s.id) ?? null })),
+      visits,
+      tables,
+      clock.now(),
+    );
+  }
+
   return bindRoutes({
     getMediaStatus: () => ({
       status: 200,
@@ -76,7 +113,11 @@ export function mediaRoutes({ db, clock, liveKit, tableToken }: MediaDeps): Rout
         clock.now(),
       );
       if (!minted) throw new HttpError(ErrorCode.forbidden);
-      await liveKit.rooms.ensureRoom(room, "plenary");
+      // The token works without it (LiveKit creates a room on first join, with default limits), so an
+      // unreachable room API costs the limits, not the video.
+      await liveKit.rooms.ensureRoom(room, "plenary").catch((err: unknown) => {
+        logger.warn({ err, room }, "could not create a plenary room");
+      });
       return {
         status: 200,
         body: {
@@ -91,14 +132,30 @@ export function mediaRoutes({ db, clock, liveKit, tableToken }: MediaDeps): Rout
     getSessionAttendance: async ({ actor, params }) => {
       const { event } = await sessionWithEvent(db, params.sessionId);
       await authorizeEvent(db, actor, event, Permission.facilitateSession);
-      return { status: 200, body: await sessionAttendance(db, params.sessionId, clock.now()) };
+      return { status: 200, body: await sessionAttendance(params.sessionId) };
     },
     exportSessionAttendance: async ({ actor, params, res }) => {
       const { event, session } = await sessionWithEvent(db, params.sessionId);
       await authorizeEvent(db, actor, event, Permission.facilitateSession);
-      const csv = attendanceCsv(await sessionAttendance(db, params.sessionId, clock.now()));
-      const filename = `attendance-${event.slug}-${session.startsAt.toISOString().slice(0, 10)}.csv`;
+      const csv = sessionAttendanceCsv(
+        await sessionAttendance(params.sessionId),
+        actor.user.locale,
+        event.timeZone,
+      );
+      const filename = `${event.slug}-attendance-${session.startsAt.toISOString().slice(0, 10)}.csv`;
       res.setHeader("Content-Disposition", `attachment; filename="${filename}"`);
+      res.type("text/csv; charset=utf-8").send(csv);
+    },
+    getEventAttendance: async ({ actor, params }) => {
+      const event = await findEventBySlug(db, params.slug);
+      await authorizeEvent(db, actor, event, Permission.facilitateSession);
+      return { status: 200, body: await eventAttendance(event.id) };
+    },
+    exportEventAttendance: async ({ actor, params, res }) => {
+      const event = await findEventBySlug(db, params.slug);
+      await authorizeEvent(db, actor, event, Permission.facilitateSession);
+      const csv = eventAttendanceCsv(await eventAttendance(event.id), actor.user.locale, event.timeZone);
+      res.setHeader("Content-Disposition", `attachment; filename="${event.slug}-attendance.csv"`);
       res.type("text/csv; charset=utf-8").send(csv);
     },
   });

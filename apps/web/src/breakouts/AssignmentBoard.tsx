@@ -1,7 +1,8 @@
 // The assignment board: one column per table (and one for the people at no table), each person a
 // card. Drag a card to another column (native HTML5 drag and drop), or use the card's move menu —
-// the same action for keyboard and screen-reader users. Each table shows since when people sit
-// there and its board's activity.
+// the same action for keyboard and screen-reader users. Each person at a table shows whether they
+// are connected now (a closed tab keeps its seat) and for how long they have sat there; each table,
+// its board's ideas, votes and last activity.
 import { useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { BreakoutOverview } from "@convivio/protocol";
@@ -28,6 +29,11 @@ export function AssignmentBoard({
   const now = useNow(true, 30_000);
   const tables = overview.tables;
   const minutesSince = (iso: string) => Math.max(0, Math.floor((now - Date.parse(iso)) / 60_000));
+  const activity = (iso: string | null) => {
+    if (!iso) return t("breakouts.board.noActivity");
+    const minutes = minutesSince(iso);
+    return minutes < 1 ? t("breakouts.board.activeNow") : t("breakouts.board.activeAgo", { minutes });
+  };
 
   const dropProps = (target: string) =>
     active
@@ -48,10 +54,15 @@ export function AssignmentBoard({
         }
       : {};
 
-  const person = (p: { userId: string; name: string }, where: string, extra?: string) => (
+  const person = (
+    p: { userId: string; name: string },
+    where: string,
+    extra?: string,
+    connected: boolean = true,
+  ) => (
     <li
       key={p.userId}
-      className="breakout-person"
+      className={`breakout-person${connected ? "" : " is-away"}`}
       draggable={active}
       onDragStart={(e) => {
         e.dataTransfer.setData(DRAG_TYPE, p.userId);
@@ -59,9 +70,15 @@ export function AssignmentBoard({
       }}
     >
       <span className="breakout-person-name">
+        <span
+          className={`breakout-presence${connected ? " is-here" : ""}`}
+          role="img"
+          aria-label={connected ? t("breakouts.board.connected") : t("breakouts.board.away")}
+          title={connected ? t("breakouts.board.connected") : t("breakouts.board.away")}
+        />
         {p.name}
-        {extra ? <span className="muted"> · {extra}</span> : null}
       </span>
+      {extra ? <span className="breakout-person-meta muted">{extra}</span> : null}
       {active ? (
         <select
           className="breakout-move"
@@ -111,6 +128,8 @@ export function AssignmentBoard({
           <p className="breakout-activity muted small">
             {t("breakouts.board.ideas", { count: tbl.ideas })} ·{" "}
             {t("breakouts.board.votes", { count: tbl.votes })}
+            <br />
+            {activity(tbl.lastActivityAt)}
           </p>
           <ul>
             {tbl.people.map((p) =>
@@ -119,10 +138,14 @@ export function AssignmentBoard({
                 tbl.id,
                 [
                   p.host ? t("breakouts.board.host") : null,
-                  t("breakouts.board.since", { minutes: minutesSince(p.since) }),
+                  minutesSince(p.since) < 1
+                    ? t("breakouts.board.sinceNow")
+                    : t("breakouts.board.since", { minutes: minutesSince(p.since) }),
+                  p.connected ? null : t("breakouts.board.away"),
                 ]
                   .filter(Boolean)
                   .join(" · "),
+                p.connected,
               ),
             )}
           </ul>

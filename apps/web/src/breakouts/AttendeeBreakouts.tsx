@@ -23,7 +23,8 @@ export function AttendeeBreakouts({
   slug: string;
 }) {
   const { t } = useTranslation();
-  const [called, setCalled] = useState(false);
+  // The server says whether this person's call is open (every tab, a reload, an answer, a new round).
+  const called = state.myCall !== null;
   const [error, setError] = useState<string | null>(null);
   const [dismissedReturn, setDismissedReturn] = useState<BreakoutAssignment | null>(null);
   const run = state.state;
@@ -57,9 +58,8 @@ export function AttendeeBreakouts({
               variant="secondary"
               className="btn-small"
               aria-pressed={called}
-              onClick={async () => {
-                if (await send({ type: "call" })) setCalled(true);
-              }}
+              disabled={called}
+              onClick={() => void send({ type: "call" })}
             >
               {called ? t("breakouts.seat.called") : t("breakouts.seat.call")}
             </Button>

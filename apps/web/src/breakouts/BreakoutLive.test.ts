@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { BreakoutAssignment, BreakoutPublicState } from "@convivio/protocol";
+import type { BreakoutAssignment, BreakoutPublicState, FacilitatorCall } from "@convivio/protocol";
 import type { LiveClientSocket } from "../live/LiveConnection";
 import { BreakoutLive, BROADCAST_TOAST_MS, TOAST_MS } from "./BreakoutLive";
 
@@ -55,6 +55,17 @@ const seat = (tableId: string | null, reason: BreakoutAssignment["reason"]): Bre
   reason,
 });
 
+const call = (userId: string): FacilitatorCall => ({
+  id: "9c4f0a3e-1b2d-4e5f-8a9b-0c1d2e3f4a5b",
+  userId,
+  name: "Sara",
+  tableId: null,
+  tableNumber: 3,
+  message: "We are stuck",
+  at: "2026-01-01T10:00:00Z",
+});
+const ME = "1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b";
+
 describe("BreakoutLive", () => {
   let socket: FakeSocket;
   let client: BreakoutLive;
@@ -81,6 +92,8 @@ describe("BreakoutLive", () => {
     join.ack!(null, {
       ok: true,
       breakout: { state: state(), assignment: seat("a1b2c3d4-0000-4000-8000-000000000001", "latecomer") },
+      calls: [],
+      myCall: null,
     });
     expect(client.getState()).toMatchObject({
       joined: true,
@@ -99,7 +112,12 @@ describe("BreakoutLive", () => {
   });
 
   it("moves with the server, ignores other sessions, and sends commands with the session id", async () => {
-    connect().ack!(null, { ok: true, breakout: { state: state(), assignment: seat(null, "current") } });
+    connect().ack!(null, {
+      ok: true,
+      breakout: { state: state(), assignment: seat(null, "current") },
+      calls: [],
+      myCall: null,
+    });
     socket.serve("breakout:assigned", {
       ...seat("a1b2c3d4-0000-4000-8000-000000000001", "moved"),
       sessionId: OTHER,
@@ -124,7 +142,12 @@ describe("BreakoutLive", () => {
   });
 
   it("shows notices as toasts that go away by themselves (broadcasts stay longer)", () => {
-    connect().ack!(null, { ok: true, breakout: { state: state(), assignment: seat(null, "current") } });
+    connect().ack!(null, {
+      ok: true,
+      breakout: { state: state(), assignment: seat(null, "current") },
+      calls: [],
+      myCall: null,
+    });
     socket.serve("breakout:notice", { kind: "warning", sessionId: SESSION, endsAt: "2026-01-01T10:00:00Z" });
     socket.serve("breakout:notice", {
       kind: "broadcast",
@@ -137,5 +160,43 @@ describe("BreakoutLive", () => {
     expect(client.getState().toasts.map((t) => t.notice.kind)).toEqual(["broadcast"]);
     vi.advanceTimersByTime(BROADCAST_TOAST_MS);
     expect(client.getState().toasts).toEqual([]);
+  });
+
+  it("takes the open calls from the join's answer, so a reload keeps them; the caller's resets when answered", () => {
+    connect().ack!(null, {
+      ok: true,
+      breakout: { state: state(), assignment: seat("a1b2c3d4-0000-4000-8000-000000000001", "current") },
+      calls: [call("5d6e7f80-9a0b-4c1d-8e2f-3a4b5c6d7e8f")],
+      myCall: call(ME),
+    });
+    expect(client.getState().calls).toHaveLength(1);
+    expect(client.getState().myCall?.userId).toBe(ME);
+    socket.serve("breakout:myCall", { sessionId: OTHER, call: null });
+    expect(client.getState().myCall).not.toBeNull();
+    socket.serve("breakout:myCall", { sessionId: SESSION, call: null });
+    expect(client.getState().myCall).toBeNull();
+  });
+
+  it("leaves the session's breakouts when let go, and asks again after a refusal", () => {
+    connect().ack!(null, { ok: false, code: "session_not_live" });
+    expect(client.getState()).toMatchObject({ joined: false, joinError: "session_not_live" });
+    client.rejoin();
+    const joins = () => socket.sent.filter((s) => s.event === "breakout:join");
+    expect(joins()).toHaveLength(2);
+    // A second ask while the first is on its way sends nothing more.
+    client.rejoin();
+    expect(joins()).toHaveLength(2);
+    joins()[1]!.ack!(null, {
+      ok: true,
+      breakout: { state: state(), assignment: seat(null, "current") },
+      calls: [],
+      myCall: null,
+    });
+    expect(client.getState().joined).toBe(true);
+    client.rejoin();
+    expect(joins()).toHaveLength(2);
+    client.leave();
+    expect(socket.sent.at(-1)).toEqual({ event: "breakout:leave", payload: { sessionId: SESSION } });
+    expect(client.getState().joined).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 // A session's breakout tables as this browser sees them, on the page's live connection (a
 // `LiveChannel`): it follows the session's breakouts on every connect (which also seats a
-// latecomer), keeps the public state, this person's seat (with the media token for the table's
-// room), the notices to show as toasts and, for facilitators, the open calls; and sends commands.
+// latecomer) and stops when the page lets it go, keeps the public state, this person's seat (with
+// the media token for the table's room), the notices to show as toasts, this person's own call for
+// a facilitator and, for facilitators, every open call (both seeded by the join's answer, so a
+// reload forgets none); and sends commands.
 import {
   ErrorCode,
   type BreakoutAck,
@@ -11,6 +13,7 @@ import {
   type BreakoutNotice,
   type BreakoutPublicState,
   type FacilitatorCall,
+  type MyCall,
 } from "@convivio/protocol";
 import type { LiveChannel, LiveClientSocket } from "../live/LiveConnection";
 
@@ -25,7 +28,10 @@ export interface BreakoutClientState {
   readonly state: BreakoutPublicState | null;
   readonly assignment: BreakoutAssignment | null;
   readonly toasts: readonly Toast[];
+  /** For facilitators: the open calls of the run. */
   readonly calls: readonly FacilitatorCall[];
+  /** This person's own open call, until a facilitator answers it or it lapses. */
+  readonly myCall: FacilitatorCall | null;
   /** Bumped on every change a facilitator's overview should refetch for. */
   readonly version: number;
 }
@@ -52,10 +58,14 @@ export class BreakoutLive implements LiveChannel {
     assignment: null,
     toasts: [],
     calls: [],
+    myCall: null,
     version: 0,
   };
   private readonly listeners = new Set<() => void>();
   private socket: LooseSocket | null = null;
+  private connected = false;
+  /** A join is on its way (its answer not back yet). */
+  private joining = false;
   private nextToast = 1;
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -87,6 +97,7 @@ export class BreakoutLive implements LiveChannel {
       "breakout:calls": mine((payload: { sessionId: string; calls: FacilitatorCall[] }) =>
         this.update({ calls: payload.calls, version: this.state.version + 1 }),
       ),
+      "breakout:myCall": mine((payload: MyCall) => this.update({ myCall: payload.call })),
     };
     for (const [event, handler] of Object.entries(handlers)) loose.on(event, handler);
     return () => {
@@ -97,7 +108,10 @@ export class BreakoutLive implements LiveChannel {
 
   handleConnect(socket: LiveClientSocket): void {
     this.socket = socket as unknown as LooseSocket;
+    this.connected = true;
+    this.joining = true;
     this.socket.timeout(ACK_TIMEOUT_MS).emit("breakout:join", { sessionId: this.sessionId }, (err, reply) => {
+      this.joining = false;
       const ack = reply as BreakoutJoinAck | undefined;
       if (err || !ack) return this.update({ joined: false, joinError: ErrorCode.internal });
       if (!ack.ok) return this.update({ joined: false, joinError: ack.code });
@@ -106,12 +120,28 @@ export class BreakoutLive implements LiveChannel {
         joinError: null,
         state: ack.breakout.state,
         assignment: ack.breakout.assignment,
+        calls: ack.calls,
+        myCall: ack.myCall,
         version: this.state.version + 1,
       });
     });
   }
 
   handleDisconnect(): void {
+    this.connected = false;
+    this.update({ joined: false });
+  }
+
+  /** Asks again after a refusal (the session went live after a `session_not_live`). */
+  rejoin(): void {
+    if (this.connected && this.socket && !this.state.joined && !this.joining)
+      this.handleConnect(this.socket as never);
+  }
+
+  /** Stops following the session's breakouts (the page let go of them). */
+  leave(): void {
+    if (this.connected && this.state.joined)
+      this.socket?.emit("breakout:leave", { sessionId: this.sessionId });
     this.update({ joined: false });
   }
 

@@ -25,7 +25,7 @@ export function BreakoutPanel({
       ) : (
         <AttendeeBreakouts client={client} state={state} sessionId={sessionId} slug={slug} />
       )}
-      <Toasts client={client} toasts={state.toasts} />
+      <Toasts client={client} toasts={state.toasts} run={state.state} />
     </>
   );
 }

@@ -325,6 +325,7 @@ export function FacilitatorBreakouts({
       {opening ? (
         <OpenTablesDialog
           client={client}
+          sessionId={sessionId}
           present={data?.unseated.length ?? 0}
           planned={planned.data?.tables.length ?? 0}
           onClose={() => setOpening(false)}

@@ -1,19 +1,24 @@
 // Opening tables: by count or by size, a seating strategy, optional topics (one table each, with
-// seats), World-Café rounds and a round length that starts the timer at once.
+// seats), a host per table (who stays every World-Café round), World-Café rounds and a round length
+// that starts the timer at once.
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { BREAKOUT_LIMITS, BREAKOUT_STRATEGIES, type BreakoutStrategy } from "@convivio/protocol";
 import { Dialog } from "../boards/Dialog";
 import { Button } from "../ui/Button";
 import type { BreakoutLive } from "./BreakoutLive";
+import { HostPicker, type Hosts } from "./HostPicker";
+import { tableName } from "./TableView";
 
 export function OpenTablesDialog({
   client,
+  sessionId,
   present,
   planned,
   onClose,
 }: {
   client: BreakoutLive;
+  sessionId: string;
   present: number;
   /** Tables planned ahead: the "topic" and "sign-ups" strategies open those (unless topics are typed here). */
   planned: number;
@@ -29,6 +34,7 @@ export function OpenTablesDialog({
   const [seats, setSeats] = useState("");
   const [rounds, setRounds] = useState(1);
   const [minutes, setMinutes] = useState("");
+  const [hosts, setHosts] = useState<Hosts>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -44,6 +50,15 @@ export function OpenTablesDialog({
     : mode === "count"
       ? count
       : Math.max(1, Math.ceil(present / Math.max(2, size)));
+  // Tables planned ahead open with the hosts planned for them; otherwise one pick per table here.
+  const pickingHosts = !(usesPlanned && topicList.length === 0);
+  const hostTables = pickingHosts
+    ? Array.from({ length: topicList.length || tables }, (_, i) =>
+        tableName(t, { number: i + 1, topic: topicList[i] ?? "" }),
+      )
+    : [];
+  const chosenHosts = hostTables.map((_, i) => hosts[i] ?? null);
+  const hostCount = chosenHosts.filter(Boolean).length;
 
   const submit = async () => {
     setBusy(true);
@@ -55,11 +70,13 @@ export function OpenTablesDialog({
       strategy,
       rounds,
       ...(roundMs ? { roundMs } : {}),
-      ...(topicList.length > 0
+      // Topics or hosts make the tables explicit: one per topic (or the count above), each with its host.
+      ...(topicList.length > 0 || hostCount > 0
         ? {
-            tables: topicList.map((topic) => ({
-              topic,
+            tables: hostTables.map((_, i) => ({
+              topic: topicList[i] ?? "",
               seats: Number.isFinite(seatsNumber) ? seatsNumber : null,
+              hostId: chosenHosts[i] ?? null,
             })),
           }
         : {}),
@@ -197,6 +214,17 @@ export function OpenTablesDialog({
           />
         </label>
       </div>
+      {pickingHosts ? (
+        <details className="breakout-details">
+          <summary>
+            {t("breakouts.hosts.title")}
+            {hostCount > 0 ? (
+              <span className="count"> {t("breakouts.hosts.chosen", { count: hostCount })}</span>
+            ) : null}
+          </summary>
+          <HostPicker sessionId={sessionId} tables={hostTables} hosts={chosenHosts} onChange={setHosts} />
+        </details>
+      ) : null}
       {usesPlanned && topicList.length === 0 ? (
         <p className="muted">{t("breakouts.open.usesPlanned", { count: planned })}</p>
       ) : null}

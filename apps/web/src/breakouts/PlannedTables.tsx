@@ -1,15 +1,70 @@
-// Tables planned ahead: facilitators set their topics and seats before the session; attendees sign
-// up for one (one per session, while it has seats), and the "from sign-ups" seating puts them there.
+// Tables planned ahead: facilitators set their topics, seats and hosts before the session;
+// attendees sign up for one (one per session, while it has seats) — here on the live page, or from
+// the agenda before the session starts (AgendaTableSignUp) — and the "from sign-ups" seating puts
+// them there.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { BREAKOUT_LIMITS, type PlannedTablesResponse } from "@convivio/protocol";
+import { BREAKOUT_LIMITS, type PlannedTablesResponse, type TableSummary } from "@convivio/protocol";
 import { call, isApiError } from "../api/client";
 import { Dialog } from "../boards/Dialog";
 import { Button } from "../ui/Button";
+import { HostPicker, type Hosts } from "./HostPicker";
 import { tableName } from "./TableView";
 
-const key = (sessionId: string) => ["breakout-tables", sessionId];
+export const plannedTablesKey = (sessionId: string) => ["breakout-tables", sessionId];
+const key = plannedTablesKey;
+
+/** Signs up for a table (or withdraws, `null`): the session's planned tables as they are after it. */
+export function changeSignUp(sessionId: string, tableId: string | null): Promise<PlannedTablesResponse> {
+  return tableId
+    ? call("signUpForTable", { params: { sessionId, tableId } })
+    : call("cancelTableSignUp", { params: { sessionId } });
+}
+
+/** The planned tables with a sign-up (or withdraw) button each. */
+export function SignUpList({
+  tables,
+  mine,
+  pending,
+  onChange,
+}: {
+  tables: readonly TableSummary[];
+  mine: string | null;
+  pending: boolean;
+  onChange: (tableId: string | null) => void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <ul className="breakout-choices">
+      {tables.map((tbl) => {
+        const isMine = mine === tbl.id;
+        const full = tbl.seats !== null && tbl.count >= tbl.seats && !isMine;
+        return (
+          <li key={tbl.id} className={isMine ? "is-mine" : undefined}>
+            <span>
+              <strong>{tableName(t, tbl)}</strong>{" "}
+              <span className="muted">
+                {tbl.seats === null
+                  ? t("breakouts.count", { count: tbl.count })
+                  : t("breakouts.seatsLeft", { count: Math.max(0, tbl.seats - tbl.count) })}
+              </span>
+            </span>
+            {isMine ? (
+              <Button className="btn-small" variant="secondary" busy={pending} onClick={() => onChange(null)}>
+                {t("breakouts.signup.withdraw")}
+              </Button>
+            ) : (
+              <Button className="btn-small" disabled={full} busy={pending} onClick={() => onChange(tbl.id)}>
+                {full ? t("breakouts.full") : t("breakouts.signup.choose")}
+              </Button>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
 
 export function usePlannedTables(sessionId: string, enabled: boolean) {
   return useQuery({
@@ -25,10 +80,7 @@ export function TableSignUp({ sessionId }: { sessionId: string }) {
   const queryClient = useQueryClient();
   const planned = usePlannedTables(sessionId, true);
   const change = useMutation({
-    mutationFn: (tableId: string | null) =>
-      tableId
-        ? call("signUpForTable", { params: { sessionId, tableId } })
-        : call("cancelTableSignUp", { params: { sessionId } }),
+    mutationFn: (tableId: string | null) => changeSignUp(sessionId, tableId),
     onSuccess: (data: PlannedTablesResponse) => queryClient.setQueryData(key(sessionId), data),
   });
   const data = planned.data;
@@ -37,43 +89,12 @@ export function TableSignUp({ sessionId }: { sessionId: string }) {
     <section className="card breakout-waiting" aria-labelledby="breakout-signup-title">
       <h2 id="breakout-signup-title">{t("breakouts.signup.title")}</h2>
       <p>{t("breakouts.signup.body")}</p>
-      <ul className="breakout-choices">
-        {data.tables.map((tbl) => {
-          const mine = data.mine === tbl.id;
-          const full = tbl.seats !== null && tbl.count >= tbl.seats && !mine;
-          return (
-            <li key={tbl.id}>
-              <span>
-                <strong>{tableName(t, tbl)}</strong>{" "}
-                <span className="muted">
-                  {tbl.seats === null
-                    ? t("breakouts.count", { count: tbl.count })
-                    : t("breakouts.seatsLeft", { count: Math.max(0, tbl.seats - tbl.count) })}
-                </span>
-              </span>
-              {mine ? (
-                <Button
-                  className="btn-small"
-                  variant="secondary"
-                  busy={change.isPending}
-                  onClick={() => change.mutate(null)}
-                >
-                  {t("breakouts.signup.withdraw")}
-                </Button>
-              ) : (
-                <Button
-                  className="btn-small"
-                  disabled={full}
-                  busy={change.isPending}
-                  onClick={() => change.mutate(tbl.id)}
-                >
-                  {full ? t("breakouts.full") : t("breakouts.signup.choose")}
-                </Button>
-              )}
-            </li>
-          );
-        })}
-      </ul>
+      <SignUpList
+        tables={data.tables}
+        mine={data.mine}
+        pending={change.isPending}
+        onChange={(tableId) => change.mutate(tableId)}
+      />
       {change.error ? (
         <p className="live-error" role="alert">
           {t(`errors.${isApiError(change.error) ? change.error.code : "internal_error"}`, {
@@ -85,7 +106,7 @@ export function TableSignUp({ sessionId }: { sessionId: string }) {
   );
 }
 
-/** Facilitators plan the session's tables (topics and seats) for attendees to sign up for. */
+/** Facilitators plan the session's tables (topics, seats, hosts) for attendees to sign up for. */
 export function PlanTablesDialog({
   sessionId,
   current,
@@ -99,17 +120,27 @@ export function PlanTablesDialog({
   const queryClient = useQueryClient();
   const [topics, setTopics] = useState(() => current?.tables.map((tbl) => tbl.topic).join("\n") ?? "");
   const [seats, setSeats] = useState(() => String(current?.tables[0]?.seats ?? ""));
+  const [hosts, setHosts] = useState<Hosts>(() => current?.tables.map((tbl) => tbl.hostId) ?? []);
+  // Open from the start when hosts were planned before (uncontrolled after that).
+  const [hostsOpen] = useState(() => hosts.some(Boolean));
+  const list = topics
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, BREAKOUT_LIMITS.maxTables);
+  const chosenHosts = list.map((_, i) => hosts[i] ?? null);
   const save = useMutation({
     mutationFn: () => {
-      const list = topics
-        .split("\n")
-        .map((line) => line.trim())
-        .filter(Boolean)
-        .slice(0, BREAKOUT_LIMITS.maxTables);
       const n = seats.trim() === "" ? null : Math.max(1, Math.floor(Number(seats)));
       return call("planBreakoutTables", {
         params: { sessionId },
-        body: { tables: list.map((topic) => ({ topic, seats: Number.isFinite(n) ? n : null })) },
+        body: {
+          tables: list.map((topic, i) => ({
+            topic,
+            seats: Number.isFinite(n) ? n : null,
+            hostId: chosenHosts[i] ?? null,
+          })),
+        },
       });
     },
     onSuccess: (data) => {
@@ -156,6 +187,17 @@ export function PlanTablesDialog({
           onChange={(e) => setSeats(e.target.value)}
         />
       </label>
+      {list.length > 0 ? (
+        <details className="breakout-details" open={hostsOpen || undefined}>
+          <summary>{t("breakouts.hosts.title")}</summary>
+          <HostPicker
+            sessionId={sessionId}
+            tables={list.map((topic, i) => tableName(t, { number: i + 1, topic }))}
+            hosts={chosenHosts}
+            onChange={setHosts}
+          />
+        </details>
+      ) : null}
       {save.error ? (
         <p className="live-error" role="alert">
           {t(`errors.${isApiError(save.error) ? save.error.code : "internal_error"}`, {

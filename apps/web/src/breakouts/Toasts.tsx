@@ -1,10 +1,21 @@
 import { useTranslation } from "react-i18next";
+import type { BreakoutPublicState } from "@convivio/protocol";
 import type { BreakoutLive, Toast } from "./BreakoutLive";
 import { formatLeft } from "./Countdown";
+import { timeLeftInWords } from "./timeLeft";
 import { useNow } from "../boards/useNow";
 
 /** Warnings, broadcasts and the close-all countdown, as toasts in a polite live region. */
-export function Toasts({ client, toasts }: { client: BreakoutLive; toasts: readonly Toast[] }) {
+export function Toasts({
+  client,
+  toasts,
+  run,
+}: {
+  client: BreakoutLive;
+  toasts: readonly Toast[];
+  /** The run now: a warning before the last round's end says "back to the plenary", others "next table". */
+  run: BreakoutPublicState | null;
+}) {
   const { t } = useTranslation();
   const now = useNow(toasts.some((toast) => toast.notice.kind === "closing"));
   const text = (toast: Toast) => {
@@ -12,8 +23,17 @@ export function Toasts({ client, toasts }: { client: BreakoutLive; toasts: reado
     switch (n.kind) {
       case "broadcast":
         return { title: t("breakouts.toast.broadcast", { name: n.from }), body: n.message };
-      case "warning":
-        return { title: t("breakouts.toast.warningTitle"), body: t("breakouts.toast.warningBody") };
+      case "warning": {
+        const left = timeLeftInWords(n.leftMs);
+        const moreRounds = run !== null && run.round < run.rounds;
+        return {
+          title:
+            left.unit === "minutes"
+              ? t("breakouts.toast.warningMinutes", { count: left.count })
+              : t("breakouts.toast.warningSeconds", { count: left.count }),
+          body: moreRounds ? t("breakouts.toast.warningBodyNext") : t("breakouts.toast.warningBody"),
+        };
+      }
       case "closing":
         return {
           title: t("breakouts.toast.closingTitle"),

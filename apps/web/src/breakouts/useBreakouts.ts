@@ -1,8 +1,12 @@
 // React hooks over a session's breakouts: one `BreakoutLive` per session, shared by every component
 // that shows a part of it (the panel, the session page deciding which stage to show), attached to
-// the page's live connection while one of them is mounted.
+// the page's live connection while one of them is mounted, and left (`breakout:leave`) a moment
+// after the last goes. A participant is refused the breakouts until the session is live: once the
+// page's session client gets in, so does this one.
 import { useEffect, useSyncExternalStore } from "react";
+import { ErrorCode } from "@convivio/protocol";
 import { liveConnection } from "../live/live";
+import { useLiveSession, useSessionState } from "../session/useSession";
 import { BreakoutLive, type BreakoutClientState } from "./BreakoutLive";
 
 const RELEASE_DELAY_MS = 1_000;
@@ -45,6 +49,7 @@ function release(sessionId: string): void {
   if (!entry || --entry.refs > 0) return;
   entry.timer = setTimeout(() => {
     if (entry.refs > 0) return;
+    entry.client.leave();
     entry.detach();
     entry.client.close();
     open.delete(sessionId);
@@ -58,7 +63,13 @@ export function useBreakoutClient(sessionId: string): BreakoutLive | null {
     acquire(sessionId);
     return () => release(sessionId);
   }, [sessionId]);
-  return useSyncExternalStore(subscribeRegistry, () => open.get(sessionId)?.client ?? null);
+  const client = useSyncExternalStore(subscribeRegistry, () => open.get(sessionId)?.client ?? null);
+  const inSession = useSessionState(useLiveSession(sessionId))?.joined === true;
+  const refused = useBreakoutState(client)?.joinError === ErrorCode.sessionNotLive;
+  useEffect(() => {
+    if (inSession && refused) client?.rejoin();
+  }, [inSession, refused, client]);
+  return client;
 }
 
 const noSubscription = () => () => {};

@@ -12,6 +12,7 @@ import { formatDayHeading, formatTimeRange, viewerTimeZone } from "../events/dat
 import { PageLoadError, PageLoading } from "../shell/PageState";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
 import { liveNow, lobbyAction, statusOf } from "./liveStatus";
+import { AgendaTableSignUp } from "../breakouts/AgendaTableSignUp";
 import "../styles/session.css";
 
 /** How often the lobby asks which sessions are live. */
@@ -161,6 +162,7 @@ function LobbySession({
           <span className={`badge badge-${status}`}>{t(`session.status.${status}`)}</span>
           {space ? <span className="muted">{space}</span> : null}
         </p>
+        {status !== "ended" ? <AgendaTableSignUp slug={slug} sessionId={session.id} /> : null}
       </div>
       {action ? (
         <Link

@@ -1,6 +1,6 @@
 // A live session: /e/:slug/s/:sessionId/live. The plenary stage, the session's board, the chat,
 // raised hands in order and who is here; facilitators start and end the session from here.
-import { createContext, useEffect, useState } from "react";
+import { createContext, useEffect, useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
@@ -21,7 +21,8 @@ import { ParticipantList } from "./ParticipantList";
 import { VideoStage } from "./VideoStage";
 import { useLiveSession, useSessionState } from "./useSession";
 import { BreakoutPanel } from "../breakouts/BreakoutPanel";
-import { useMySeat } from "../breakouts/useBreakouts";
+import { useBreakoutClient, useBreakoutState } from "../breakouts/useBreakouts";
+import { MediaHandoffContext, useOwnMediaHandoff } from "./useMediaHandoff";
 import "../styles/board.css";
 import "../styles/session.css";
 
@@ -71,7 +72,17 @@ export function SessionPage() {
     );
   }
   if (!event.data || !session) return <PageLoading />;
-  return <LiveSession event={event.data} sessionId={sessionId} title={session.title} />;
+  return (
+    <MediaHandoffScope>
+      <LiveSession event={event.data} sessionId={sessionId} title={session.title} />
+    </MediaHandoffScope>
+  );
+}
+
+/** Camera and microphone tracks travel between the page's video rooms (plenary, tables). */
+function MediaHandoffScope({ children }: { children: ReactNode }) {
+  const handoff = useOwnMediaHandoff();
+  return <MediaHandoffContext.Provider value={handoff}>{children}</MediaHandoffContext.Provider>;
 }
 
 function LiveSession({ event, sessionId, title }: { event: EventDetail; sessionId: string; title: string }) {
@@ -82,8 +93,12 @@ function LiveSession({ event, sessionId, title }: { event: EventDetail; sessionI
   const queryClient = useQueryClient();
   const [tab, setTab] = useState<"chat" | "hands" | "people">("chat");
   const leads = event.roles.includes("organizer") || event.roles.includes("facilitator");
+  const breakouts = useBreakoutState(useBreakoutClient(sessionId));
   // At a breakout table, the table's video and board take the place of the plenary's.
-  const atTable = useMySeat(sessionId) !== null && !leads;
+  const atTable = (breakouts?.assignment?.table ?? null) !== null && !leads;
+  // A facilitator's breakout panel starts afresh when tables open or close, so a visit to a table
+  // (and its video room) ends with the tables instead of lingering on a closed one.
+  const breakoutPanelKey = leads ? (breakouts?.state?.runId ?? "none") : "seat";
   const waiting = state?.joinError === "session_not_live";
   const restLive = useQuery({
     queryKey: ["session-live", sessionId],
@@ -189,7 +204,7 @@ function LiveSession({ event, sessionId, title }: { event: EventDetail; sessionI
           <div className="live-wide live-layout">
             <div className="live-main">
               {atTable ? null : <VideoStage sessionId={sessionId} />}
-              <BreakoutPanel sessionId={sessionId} slug={event.slug} leads={leads} />
+              <BreakoutPanel key={breakoutPanelKey} sessionId={sessionId} slug={event.slug} leads={leads} />
               {atTable ? null : (
                 <section className="live-board" aria-label={t("session.page.board")}>
                   {board ? (

@@ -1,9 +1,16 @@
 // A LiveKit room for one token: connects (loading livekit-client only when video is configured),
-// follows who publishes what, and disconnects when the token changes or the component goes. The
-// tiles are the people with a camera or microphone on stage; everyone else is counted as watching.
+// follows who publishes what, and leaves when the token changes or the component goes. The tiles
+// are the people with a camera or microphone on stage; everyone else is counted as watching.
+//
+// Given the page's MediaHandoff, leaving a room is a move (LiveKit's open-source server cannot move
+// anyone): `room.disconnect(false)` keeps the camera and microphone tracks, the handoff holds them,
+// and the next room to connect republishes those it may publish (roomSwitch.ts decides), so a person
+// keeps talking from the plenary to a table and on. Without a handoff, leaving stops the tracks.
 import { useEffect, useState } from "react";
-import type { Participant, Room, Track } from "livekit-client";
+import type { LocalTrack, Participant, Room, Track } from "livekit-client";
 import type { MediaTokenResponse } from "@convivio/protocol";
+import type { Carried, MediaHandoff } from "./mediaHandoff";
+import { planRepublish, rightsFrom, type LocalSource } from "./roomSwitch";
 
 export interface StageTile {
   identity: string;
@@ -36,7 +43,10 @@ const idle: LiveKitRoomState = {
   microphoneOn: false,
 };
 
-export function useLiveKitRoom(token: MediaTokenResponse | null): LiveKitRoomState {
+export function useLiveKitRoom(
+  token: MediaTokenResponse | null,
+  handoff: MediaHandoff<LocalTrack> | null = null,
+): LiveKitRoomState {
   // The state belongs to one token: a new token starts from "connecting" until its room reports.
   const [current, setCurrent] = useState<{ token: MediaTokenResponse; state: LiveKitRoomState } | null>(null);
 
@@ -44,6 +54,8 @@ export function useLiveKitRoom(token: MediaTokenResponse | null): LiveKitRoomSta
     if (!token) return;
     let cancelled = false;
     let room: Room | null = null;
+    // Tracks taken from the handoff and not yet published here: handed on if we leave meanwhile.
+    let inHand: Carried<LocalTrack>[] = [];
     const setState = (state: LiveKitRoomState) => setCurrent({ token, state });
     void (async () => {
       const { Room, RoomEvent, Track } = await import("livekit-client");
@@ -107,14 +119,50 @@ export function useLiveKitRoom(token: MediaTokenResponse | null): LiveKitRoomSta
         refresh();
       } catch {
         if (!cancelled) setState({ ...idle, status: "failed" });
+        return;
       }
+      if (!handoff || cancelled) return;
+      // Carry on with what the last room kept, once that room has let go of it.
+      const handed = handoff.take();
+      if (handed.tracks.length === 0) return;
+      inHand = handed.tracks;
+      await handed.released.catch(() => undefined);
+      if (cancelled) return;
+      const plan = planRepublish(inHand, rightsFrom(token.canPublish, current.localParticipant.permissions));
+      for (const carried of plan.stop) carried.track.stop();
+      inHand = plan.publish;
+      for (const carried of plan.publish) {
+        if (cancelled) return;
+        try {
+          await current.localParticipant.publishTrack(carried.track);
+        } catch {
+          carried.track.stop();
+        }
+        inHand = inHand.filter((t) => t !== carried);
+      }
+      refresh();
     })();
     return () => {
       cancelled = true;
-      void room?.disconnect();
+      const leaving = room;
+      if (!leaving) return;
+      if (!handoff) {
+        void leaving.disconnect();
+        return;
+      }
+      const published = [...leaving.localParticipant.trackPublications.values()].flatMap((pub) => {
+        const source = localSourceOf(pub.source);
+        return pub.track && source ? [{ track: pub.track, source, enabled: !pub.isMuted }] : [];
+      });
+      handoff.keep([...published, ...inHand], leaving.disconnect(false));
     };
-  }, [token]);
+  }, [token, handoff]);
 
   if (!token) return idle;
   return current?.token === token ? current.state : { ...idle, status: "connecting" };
+}
+
+// Track.Source's string values ("camera", "microphone"), without loading livekit-client for them.
+function localSourceOf(source: string): LocalSource | null {
+  return source === "camera" || source === "microphone" ? source : null;
 }

@@ -1,0 +1,118 @@
+// Test support for the breakout tables: a live socket client that remembers what the breakouts told
+// it (seats, notices, calls), a world with a session that a facilitator has started, and a REST
+// command helper. Used by the breakouts' integration tests.
+import { randomUUID } from "node:crypto";
+import { io as connect, type Socket } from "socket.io-client";
+import {
+  PROTOCOL_VERSION,
+  type BoardAck,
+  type BreakoutAck,
+  type BreakoutAssignment,
+  type BreakoutCommandInput,
+  type BreakoutJoinAck,
+  type BreakoutNotice,
+  type FacilitatorCall,
+  type MyCall,
+} from "@convivio/protocol";
+import type { TestClient, TestServer } from "./harness.js";
+import { createBoardWorld, type BoardWorld, type Person } from "./boards.js";
+
+const ACK_TIMEOUT_MS = 20_000;
+
+/** One browser tab's live connection, recording what the breakouts sent it. */
+export class BreakoutTab {
+  readonly socket: Socket;
+  readonly assignments: BreakoutAssignment[] = [];
+  readonly notices: BreakoutNotice[] = [];
+  /** Every `breakout:calls` a facilitator received. */
+  readonly calls: FacilitatorCall[][] = [];
+  /** Every `breakout:myCall` this person received. */
+  readonly myCalls: MyCall[] = [];
+  private readonly welcomed: Promise<void>;
+
+  constructor(
+    url: string,
+    readonly person: Person,
+  ) {
+    this.socket = connect(url, {
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      auth: { protocolVersion: PROTOCOL_VERSION },
+      extraHeaders: { cookie: person.cookie },
+    });
+    this.welcomed = new Promise((resolve, reject) => {
+      this.socket.once("welcome", () => resolve());
+      this.socket.once("connect_error", reject);
+    });
+    this.socket.on("breakout:assigned", (a: BreakoutAssignment) => this.assignments.push(a));
+    this.socket.on("breakout:notice", (n: BreakoutNotice) => this.notices.push(n));
+    this.socket.on("breakout:calls", (c: { calls: FacilitatorCall[] }) => this.calls.push(c.calls));
+    this.socket.on("breakout:myCall", (c: MyCall) => this.myCalls.push(c));
+  }
+
+  /** Where this person sits now, as last told (null: the plenary, or not told yet). */
+  get seat() {
+    return this.assignments.at(-1)?.table ?? null;
+  }
+
+  async join(sessionId: string): Promise<BreakoutJoinAck> {
+    await this.welcomed;
+    const ack: BreakoutJoinAck = await this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck("breakout:join", { sessionId });
+    // The answer counts as being told where one sits.
+    if (ack.ok) this.assignments.push(ack.breakout.assignment);
+    return ack;
+  }
+
+  leave(sessionId: string): void {
+    this.socket.emit("breakout:leave", { sessionId });
+  }
+
+  command(command: BreakoutCommandInput): Promise<BreakoutAck> {
+    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("breakout:command", command);
+  }
+
+  board(command: Record<string, unknown>): Promise<BoardAck> {
+    return this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck("board:command", { ...command, clientOpId: randomUUID() });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** A REST client signed in as `person`. */
+export function clientOf(server: TestServer, person: Person): TestClient {
+  const client = server.client();
+  client.cookie = person.cookie;
+  return client;
+}
+
+/** An event with one session, `participants` attendees and a facilitator (`lead`); started unless told. */
+export async function breakoutWorld(
+  server: TestServer,
+  participants: number,
+  options: { start?: boolean } = {},
+): Promise<{ w: BoardWorld; lead: TestClient }> {
+  const w = await createBoardWorld(
+    { db: server.database.db, auth: server.auth, store: server.boards.store },
+    { participants, now: server.clock.now().getTime() },
+  );
+  const lead = clientOf(server, w.facilitator);
+  if (options.start !== false) await startSession(lead, w.sessionId);
+  return { w, lead };
+}
+
+export async function startSession(lead: TestClient, sessionId: string): Promise<void> {
+  const res = await lead.post(`/api/sessions/${sessionId}/start`);
+  if (res.status !== 200) throw new Error(`could not start the session: ${res.status} ${res.text}`);
+}
+
+/** A breakout command over REST (the same body as the socket's). */
+export function command(client: TestClient, body: BreakoutCommandInput) {
+  return client.post(`/api/sessions/${body.sessionId}/breakouts/commands`, body);
+}
