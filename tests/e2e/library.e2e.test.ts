@@ -1,7 +1,10 @@
 // Issue 8 acceptance in the browser: a national editor sends an act down to two local
 // communities; one adopts and adapts it, the other reports an outcome; the sender's open page
-// shows both on the tally without a reload. Then a facilitator publishes a board's results to the
-// library in one action and finds them by search. Against the built server with its demo data.
+// shows both on the tally without a reload (the sender has no seat below: the copy shows as being
+// adapted until Roma publishes it, then opens). The sender follows a tag and stops following from
+// the page the digest links to. Then a facilitator turns one idea into a draft item, publishes a
+// board's results to the library in one action and finds them by search. Against the built server
+// with its demo data.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServerProcess, type ServerProcess } from "../support/server.js";
@@ -89,6 +92,10 @@ describe("the library in the browser", () => {
     await screenshot(roma, "library-03-inbox-phone-it");
     await entry.getByRole("button", { name: "Adotta e adatta" }).click();
     await roma.waitForURL(/\/edit$/);
+    // National has no seat in Roma: the draft copy shows as being adapted, with no link to it yet.
+    const romaRow = national.locator('tr[data-community="Roma"]');
+    await romaRow.getByText("being adapted").waitFor();
+    expect(await romaRow.getByRole("link").count()).toBe(0);
     const body = roma.getByLabel("Testo");
     await body.fill(
       `${await body.inputValue()}\n\n3. a coinvolgere i municipi di Roma nella scelta dei progetti.`,
@@ -117,13 +124,39 @@ describe("the library in the browser", () => {
     expect(national.url()).toBe(actUrl);
     const tally = national.getByTestId("tally-counts");
     await expect.poll(() => tally.textContent()).toContain("1 adopted");
-    await expect.poll(() => tally.textContent()).toContain("1 outcomes reported");
+    await expect.poll(() => tally.textContent()).toContain("1 outcome reported");
+    await expect.poll(() => tally.textContent()).toContain("2 received");
     await national.locator('tr[data-community="Roma"]').getByText("Adopted").waitFor();
+    // Published, Roma's version opens for the sender.
+    await national
+      .locator('tr[data-community="Roma"]')
+      .getByRole("link", { name: "their version" })
+      .waitFor();
     await national.locator('tr[data-community="Milano"]').getByText("Approved").waitFor();
     await national.getByText("Approvata all'unanimità in consiglio comunale.").waitFor();
     // The family tree names Roma's adaptation.
     await national.locator(".lib-family").getByText("Roma").waitFor();
     await screenshot(national, "library-05-tally");
+    await national.locator('tr[data-community="Roma"]').getByRole("link", { name: "their version" }).click();
+    await national.getByText("Adapted from").waitFor();
+    await national.locator(".lib-body", { hasText: "municipi di Roma" }).waitFor();
+    await national.goBack();
+  });
+
+  it("the national editor follows a tag from an item and stops from the page the digest links to", async () => {
+    await national.goto(actUrl);
+    const follow = national.getByRole("button", { name: "Follow #bilancio" });
+    await follow.click();
+    await national.getByRole("button", { name: "Following #bilancio" }).waitFor();
+    await screenshot(national, "library-09-follow-tag");
+    await national.goto(`${server.url}/library/following`);
+    await national.getByRole("heading", { name: "What you follow", level: 1 }).waitFor();
+    const row = national.locator('li[data-follow="bilancio"]');
+    await row.waitFor();
+    await screenshot(national, "library-10-following");
+    await row.getByRole("button", { name: "Stop following bilancio" }).click();
+    await row.waitFor({ state: "detached" });
+    await national.getByText("You follow nothing yet.").waitFor();
   });
 
   it("a facilitator publishes a board's results to the library and finds them by search", async () => {
@@ -160,6 +193,16 @@ describe("the library in the browser", () => {
     await facilitator.getByRole("button", { name: "Reveal the votes" }).click();
     await facilitator.locator(".results-chart").waitFor();
 
+    // One idea becomes a draft item, from its row of the results.
+    await facilitator
+      .getByRole("button", { name: "Make “Wi-fi gratuito nelle biblioteche civiche” a library item" })
+      .click();
+    const promote = facilitator.getByRole("dialog", { name: "Make this idea a library item" });
+    await promote.getByLabel("Kind").selectOption({ label: "Practice" });
+    await screenshot(facilitator, "library-06a-promote-idea");
+    await promote.getByRole("button", { name: "Create the draft" }).click();
+    await facilitator.getByText("Draft created in the library.").waitFor();
+
     await facilitator.getByRole("button", { name: "Publish results to the library" }).click();
     const dialog = facilitator.getByRole("dialog", { name: "Publish the results to the library" });
     await screenshot(facilitator, "library-06-publish-results");
@@ -169,10 +212,22 @@ describe("the library in the browser", () => {
     await facilitator.goto(`${server.url}/library`);
     await facilitator.getByRole("searchbox", { name: "Search the library" }).fill("sportello appuntamenti");
     await facilitator.getByRole("button", { name: "Search", exact: true }).click();
-    const hit = facilitator.locator(".lib-result", { hasText: "Servizi digitali: da dove partire" });
+    const hit = facilitator
+      .locator(".lib-result", { hasText: "Servizi digitali: da dove partire" })
+      .filter({ hasText: "Session outcome" });
     await hit.waitFor();
-    await hit.getByText("Session outcome").waitFor();
     await screenshot(facilitator, "library-07-found");
+    // The promoted idea's draft is found by its own words, marked as a draft (its author sees it).
+    const search = facilitator.getByRole("searchbox", { name: "Search the library" });
+    await search.fill("biblioteche");
+    await facilitator.getByRole("button", { name: "Search", exact: true }).click();
+    await facilitator
+      .locator(".lib-result", { hasText: "Wi-fi gratuito nelle biblioteche civiche" })
+      .getByText("Draft")
+      .waitFor();
+    await search.fill("sportello appuntamenti");
+    await facilitator.getByRole("button", { name: "Search", exact: true }).click();
+    await hit.waitFor();
     await hit.getByRole("link").first().click();
     // The ranking with its votes (first, with Sara's two), and the session it came from.
     const first = facilitator
@@ -183,5 +238,18 @@ describe("the library in the browser", () => {
       "Tavoli tematici: servizi pubblici digitali",
     );
     await screenshot(facilitator, "library-08-outcome-page");
+
+    // The event names its community, whose page lists the event.
+    await facilitator.goto(`${server.url}/e/${SLUG}`);
+    const community = facilitator
+      .locator(".event-facts")
+      .getByRole("link", { name: "Tecnologie digitali per la partecipazione" });
+    await community.click();
+    await facilitator.waitForURL(/\/communities\/tecnologie-partecipazione$/);
+    await facilitator
+      .locator(".lib-events")
+      .getByRole("link", { name: /Laboratorio di co-progettazione/ })
+      .waitFor();
+    await screenshot(facilitator, "library-11-community-events");
   });
 });

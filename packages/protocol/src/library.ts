@@ -65,6 +65,17 @@ export type CommunitySummary = z.infer<typeof CommunitySummary>;
 export const CommunityMember = z.object({ userId: UserId, name: z.string(), role: CommunityRole });
 export type CommunityMember = z.infer<typeof CommunityMember>;
 
+/** A public event that belongs to a community, as its page lists it. */
+export const CommunityEvent = z.object({
+  slug: Slug,
+  title: z.string(),
+  /** ISO instants. */
+  startsAt: z.string(),
+  endsAt: z.string(),
+  timeZone: z.string(),
+});
+export type CommunityEvent = z.infer<typeof CommunityEvent>;
+
 export const CommunityDetail = CommunitySummary.extend({
   description: z.string(),
   /** From the root down to the parent. */
@@ -73,10 +84,16 @@ export const CommunityDetail = CommunitySummary.extend({
   memberCount: z.number().int().nonnegative(),
   /** Only for members of the community; empty otherwise. */
   members: z.array(CommunityMember),
+  /** Its public events: the coming ones first (soonest first), then past ones (latest first). */
+  events: z.array(CommunityEvent),
 });
 export type CommunityDetail = z.infer<typeof CommunityDetail>;
 
-export const CommunityListResponse = z.object({ communities: z.array(CommunitySummary) });
+export const CommunityListResponse = z.object({
+  communities: z.array(CommunitySummary),
+  /** Whether the caller may start a community at the top of the tree (platform operators). */
+  canCreateTopLevel: z.boolean(),
+});
 export type CommunityListResponse = z.infer<typeof CommunityListResponse>;
 export const CommunityResponse = z.object({ community: CommunityDetail });
 export type CommunityResponse = z.infer<typeof CommunityResponse>;
@@ -86,7 +103,7 @@ export const CreateCommunityBody = z.strictObject({
   name: z.string().trim().min(1).max(120),
   kind: CommunityKind,
   description: z.string().max(4_000).optional(),
-  /** Creating a child needs the admin role in the parent. */
+  /** Creating a child needs the admin role in the parent; a top-level one, a platform operator. */
   parentId: CommunityId.nullable().optional(),
 });
 export type CreateCommunityBody = z.infer<typeof CreateCommunityBody>;
@@ -96,6 +113,9 @@ export const CommunityMemberParams = z.strictObject({ slug: Slug, userId: UserId
 export const AddCommunityMemberBody = z.strictObject({ email: Email, role: CommunityRole });
 export type AddCommunityMemberBody = z.infer<typeof AddCommunityMemberBody>;
 export const CommunityMemberResponse = z.object({ member: CommunityMember });
+/** An admin changes a member's role (the community keeps at least one admin). */
+export const UpdateCommunityMemberBody = z.strictObject({ role: CommunityRole });
+export type UpdateCommunityMemberBody = z.infer<typeof UpdateCommunityMemberBody>;
 
 /** An organizer ties an event to a community (or unties it with null). */
 export const EventCommunityBody = z.strictObject({ communityId: CommunityId.nullable() });
@@ -300,7 +320,10 @@ export const TallyRow = z.object({
   deliveryId: DeliveryId,
   community: CommunityRef,
   status: DeliveryStatus,
+  /** The receiver's copy once it is published (the sending side may open it then); null before. */
   adoptedItemId: LibraryItemId.nullable(),
+  /** The status of the receiver's copy, if it adopted one: a draft is still being adapted. */
+  copyStatus: ItemStatus.nullable(),
   outcome: Outcome.nullable(),
   outcomeOn: z.string().nullable(),
   outcomeNote: z.string().nullable(),

@@ -1,12 +1,14 @@
 // Attachments of library items: PDFs and images up to LIBRARY_LIMITS.attachmentMaxBytes, the type
 // read from the first bytes (the declared type must agree), the bytes in the configured blob store
-// and a row in library_attachments. A refused upload stores nothing.
+// and a row in library_attachments. A refused upload stores nothing. Adopted copies share the
+// original's bytes (several rows, one storage key).
 import { randomUUID } from "node:crypto";
 import express, { type RequestHandler } from "express";
-import { and, count, eq, libraryAttachments, type Db } from "@convivio/db";
+import { and, count, eq, libraryAttachments, sql, type Db, type Tx } from "@convivio/db";
 import {
   ATTACHMENT_TYPES,
   ErrorCode,
+  ItemParams,
   LIBRARY_LIMITS,
   type AttachmentId,
   type ItemAttachment,
@@ -29,8 +31,25 @@ export function sniffAttachmentType(bytes: Uint8Array): AttachmentType | undefin
 
 const rawAttachment = express.raw({ type: [...ATTACHMENT_TYPES], limit: LIBRARY_LIMITS.attachmentMaxBytes });
 
+/**
+ * Before a byte of the upload is read: the caller must be signed in and may edit the item (404 when
+ * they may not see it, 403 when they may see but not edit it), so nobody else can make the server
+ * take in up to 10 MB. The route binder checks the same again; this only comes first.
+ */
+function mayUpload(db: Db): RequestHandler {
+  return async (req, _res, next) => {
+    if (!req.actor) throw new HttpError(ErrorCode.unauthenticated);
+    const itemId = ItemParams.safeParse(req.params);
+    if (!itemId.success) throw new HttpError(ErrorCode.validationFailed, "Invalid path");
+    const item = await visibleItem(db, req.actor.user.id, itemId.data.itemId);
+    if (!(await canEdit(db, item, req.actor.user.id))) throw new HttpError(ErrorCode.forbidden);
+    next();
+  };
+}
+
 /** Reads the raw upload into res.locals.upload (checked) and leaves req.body empty for the route binder. */
-export const readAttachment: RequestHandler[] = [
+export const readAttachment = (db: Db): RequestHandler[] => [
+  mayUpload(db),
   rawAttachment,
   (req, res, next) => {
     const body: unknown = req.body;
@@ -126,10 +145,51 @@ export async function deleteAttachment(
 ) {
   const item = await visibleItem(db, actor.user.id, itemId);
   if (!(await canEdit(db, item, actor.user.id))) throw new HttpError(ErrorCode.forbidden);
-  const [row] = await db
-    .delete(libraryAttachments)
-    .where(and(eq(libraryAttachments.id, attachmentId), eq(libraryAttachments.itemId, item.id)))
-    .returning();
-  if (!row) throw new HttpError(ErrorCode.notFound);
-  await store.delete(row.storageKey);
+  const { row, stillUsed } = await db.transaction(async (tx) => {
+    const [deleted] = await tx
+      .delete(libraryAttachments)
+      .where(and(eq(libraryAttachments.id, attachmentId), eq(libraryAttachments.itemId, item.id)))
+      .returning();
+    if (!deleted) throw new HttpError(ErrorCode.notFound);
+    const [others] = await tx
+      .select({ n: count() })
+      .from(libraryAttachments)
+      .where(eq(libraryAttachments.storageKey, deleted.storageKey));
+    return { row: deleted, stillUsed: Number(others?.n ?? 0) > 0 };
+  });
+  // An adopted copy shares the original's bytes: they go only with the last row that names them.
+  if (!stillUsed) await store.delete(row.storageKey);
+}
+
+/**
+ * Gives an adopted copy the original's attachments: new rows naming the same stored bytes (a
+ * key is never overwritten, and deleting removes the bytes only with their last row). The
+ * original's rows are share-locked, so a concurrent delete of one waits for the copy to commit
+ * and then sees it still in use.
+ */
+export async function copyAttachments(
+  tx: Tx,
+  fromItemId: string,
+  toItemId: string,
+  userId: string,
+  now: Date,
+): Promise<void> {
+  const rows = await tx
+    .select()
+    .from(libraryAttachments)
+    .where(eq(libraryAttachments.itemId, fromItemId))
+    .orderBy(sql`${libraryAttachments.createdAt}, ${libraryAttachments.id}`)
+    .for("share");
+  if (rows.length === 0) return;
+  await tx.insert(libraryAttachments).values(
+    rows.map((row) => ({
+      itemId: toItemId,
+      filename: row.filename,
+      contentType: row.contentType,
+      sizeBytes: row.sizeBytes,
+      storageKey: row.storageKey,
+      createdBy: userId,
+      createdAt: now,
+    })),
+  );
 }

@@ -1,10 +1,12 @@
-// Communities: the tree (parents, children, descendants, ancestors), members and their roles.
+// Communities: the tree (parents, children, descendants, ancestors), members and their roles, who
+// may start a community at the top, and the public events a community's page lists.
 import {
   and,
   asc,
   communities,
   communityMembers,
   eq,
+  events,
   sql,
   users,
   type CommunityRoleValue,
@@ -13,6 +15,7 @@ import {
 import {
   ErrorCode,
   type CommunityDetail,
+  type CommunityEvent,
   type CommunityId,
   type CommunityRef,
   type CommunityRole,
@@ -112,14 +115,62 @@ export async function ancestorsOf(db: Db, community: CommunityRow): Promise<Comm
   return chain;
 }
 
+/**
+ * Whether a person may start a community at the top of the tree: a platform operator, named by
+ * email in the server's configuration, whose email is verified (signed in by an emailed link once),
+ * so nobody can claim the role by signing up first with an operator's address. Everything below a
+ * top-level community is then its admins' decision.
+ */
+export async function mayCreateTopLevel(
+  db: Db,
+  operatorEmails: readonly string[],
+  userId: string | undefined,
+): Promise<boolean> {
+  if (!userId || operatorEmails.length === 0) return false;
+  const [row] = await db
+    .select({ email: users.email, verifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  return Boolean(row?.verifiedAt) && operatorEmails.includes(row!.email.toLowerCase());
+}
+
+/** How many events a community's page lists. */
+const COMMUNITY_EVENTS_MAX = 30;
+
+/** The community's public events: coming ones first (soonest first), then past ones (latest first). */
+async function publicEventsOf(db: Db, communityId: string, now: Date): Promise<CommunityEvent[]> {
+  const rows = await db
+    .select({
+      slug: events.slug,
+      title: events.title,
+      startsAt: events.startsAt,
+      endsAt: events.endsAt,
+      timeZone: events.timeZone,
+    })
+    .from(events)
+    .where(and(eq(events.communityId, communityId), eq(events.visibility, "public")))
+    .orderBy(
+      sql`(${events.endsAt} < ${now}) ASC`,
+      sql`CASE WHEN ${events.endsAt} >= ${now} THEN ${events.startsAt} END ASC`,
+      sql`${events.startsAt} DESC`,
+    )
+    .limit(COMMUNITY_EVENTS_MAX);
+  return rows.map((r) => ({
+    ...r,
+    startsAt: r.startsAt.toISOString(),
+    endsAt: r.endsAt.toISOString(),
+  }));
+}
+
 export async function communityDetail(
   db: Db,
   community: CommunityRow,
   userId: string | undefined,
+  now: Date,
 ): Promise<CommunityDetail> {
   const roles = await myRoles(db, userId);
   const myRole = roles.get(community.id) ?? null;
-  const [ancestors, children, members] = await Promise.all([
+  const [ancestors, children, members, eventList] = await Promise.all([
     ancestorsOf(db, community),
     db
       .select()
@@ -132,6 +183,7 @@ export async function communityDetail(
       .innerJoin(users, eq(users.id, communityMembers.userId))
       .where(eq(communityMembers.communityId, community.id))
       .orderBy(asc(users.name), asc(users.id)),
+    publicEventsOf(db, community.id, now),
   ]);
   return {
     ...summaryOf(community, myRole),
@@ -141,5 +193,6 @@ export async function communityDetail(
     memberCount: members.length,
     // The member list is for members only.
     members: myRole ? members.map((m) => ({ userId: m.userId as UserId, name: m.name, role: m.role })) : [],
+    events: eventList,
   };
 }

@@ -1,6 +1,7 @@
 // The library's part of the demo (`npm start -- --demo`): a small community tree (Italia ->
 // Lazio, Lombardia -> Roma, Milano) and a thematic community of practice that the demo event
-// belongs to, three editors to sign in as, and a few items. Running it again changes nothing.
+// belongs to, three editors to sign in as (national; Roma's and Milano's, who admin their own
+// group), and a few items. Running it again changes nothing.
 import { communities, communityMembers, eq, events, users, type Db } from "@convivio/db";
 import type { AuthService } from "../auth/service.js";
 import { insertItem } from "./items.js";
@@ -65,14 +66,16 @@ export async function seedLibraryDemo(db: Db, auth: AuthService, eventSlug: stri
       null,
       "Comunità di pratica: esperienze, casi d'uso, risorse e metodi.",
     );
+    // The national editor has no seat in the local groups: what she sees of their adaptations is
+    // what any sender above sees (visibility.ts), not what an admin of every level would.
     const members = [
-      ...[italia, lazio, lombardia, roma, milano, practice].map((communityId) => ({
+      ...[italia, lazio, lombardia, practice].map((communityId) => ({
         communityId,
         userId: ids.national!,
         role: "admin" as const,
       })),
-      { communityId: roma, userId: ids.roma!, role: "editor" as const },
-      { communityId: milano, userId: ids.milano!, role: "editor" as const },
+      { communityId: roma, userId: ids.roma!, role: "admin" as const },
+      { communityId: milano, userId: ids.milano!, role: "admin" as const },
       ...(facilitator ? [{ communityId: practice, userId: facilitator.id, role: "editor" as const }] : []),
     ];
     await tx.insert(communityMembers).values(members.map((m) => ({ ...m, createdAt: now })));

@@ -150,8 +150,8 @@ export class LibraryDigest {
         `• ${item.title}\n  ${item.summary ? `${item.summary}\n  ` : ""}${base}/library/items/${item.id}`,
     );
     const footer = italian
-      ? `Smetti di seguire un'etichetta o una comunità dalla sua pagina: ${base}/communities`
-      : `Stop following a tag or a community from its page: ${base}/communities`;
+      ? `Per smettere di seguire un'etichetta o una comunità: ${base}/library/following`
+      : `To stop following a tag or a community: ${base}/library/following`;
     return { to: person.email, subject, text: [intro, "", ...lines, "", footer].join("\n") };
   }
 }

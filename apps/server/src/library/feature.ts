@@ -1,6 +1,6 @@
 // Wires communities and the library: the blob store for attachments, vertical sharing (its live
 // tally goes out once the socket server exists), the weekly digest job, and the REST routes.
-import type { Router } from "express";
+import { Router } from "express";
 import type { Logger } from "pino";
 import type { Db } from "@convivio/db";
 import type { Clock } from "../auth/clock.js";
@@ -9,6 +9,7 @@ import type { LiveServer } from "../live/socket.js";
 import type { BoardStore } from "../boards/store.js";
 import type { BlobStore } from "./blobStore.js";
 import { libraryRoutes } from "./routes.js";
+import { communityRoutes } from "./communityRoutes.js";
 import { Sharing } from "./sharing.js";
 import { LibraryDigest } from "./digest.js";
 import type { Mailer } from "../email/mailer.js";
@@ -22,6 +23,8 @@ export interface LibraryFeatureDeps {
   boards: BoardStore;
   mailer: Mailer;
   publicUrl: () => string;
+  /** Platform operators by email: who may start a top-level community. */
+  operatorEmails: readonly string[];
 }
 
 export interface LibraryFeature {
@@ -47,7 +50,10 @@ export function createLibraryFeature(deps: LibraryFeatureDeps): LibraryFeature {
     publicUrl: deps.publicUrl,
   });
   return {
-    router: libraryRoutes({ db, clock, sharing, blobs, boards: deps.boards }),
+    router: Router().use(
+      communityRoutes({ db, clock, sharing, operatorEmails: deps.operatorEmails }),
+      libraryRoutes({ db, clock, sharing, blobs, boards: deps.boards }),
+    ),
     sharing,
     blobs,
     digest,

@@ -115,9 +115,10 @@ export interface ItemEdit {
 const TEXT_FIELDS = ["title", "summary", "body", "tags", "territory"] as const;
 
 /**
- * Applies an edit. Publishing, withdrawing and widening the audience need the editor role; a
- * change of text (title, summary, body, tags, territory) writes a new version. The row is locked,
- * so two concurrent edits make two versions, never one lost.
+ * Applies an edit. Publishing, withdrawing and changing the audience of an item that is no longer
+ * a draft need the editor role; a change of text (title, summary, body, tags, territory) writes a
+ * new version. The row is locked, so two concurrent edits make two versions, never one lost.
+ * Returns the status before and after, so the caller can tell the sender's tally about a copy.
  */
 export async function editItem(
   db: Db,
@@ -125,9 +126,9 @@ export async function editItem(
   itemId: string,
   edit: ItemEdit,
   now: Date,
-): Promise<void> {
+): Promise<{ statusBefore: ItemRow["status"]; statusAfter: ItemRow["status"] }> {
   await visibleItem(db, userId, itemId);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const [item] = await tx.select().from(libraryItems).where(eq(libraryItems.id, itemId)).for("update");
     if (!item) throw new HttpError(ErrorCode.notFound);
     const role = await roleIn(tx, item.communityId, userId);
@@ -136,6 +137,13 @@ export async function editItem(
     const statusChanges = edit.status !== undefined && edit.status !== item.status;
     if (statusChanges && !editor) {
       throw new HttpError(ErrorCode.forbidden, "Publishing and withdrawing need the editor role");
+    }
+    // Once published, who reads an item is the community's decision: an author who is a plain
+    // member may still fix its text, not take it to more (or fewer) readers. On a draft the
+    // audience reaches nobody until an editor publishes it, so the author may set it there.
+    const audienceChanges = edit.audience !== undefined && edit.audience !== item.audience;
+    if (audienceChanges && item.status !== "draft" && !editor) {
+      throw new HttpError(ErrorCode.forbidden, "Changing who sees a published item needs the editor role");
     }
     const textChanged = TEXT_FIELDS.some(
       (field) => edit[field] !== undefined && JSON.stringify(edit[field]) !== JSON.stringify(item[field]),
@@ -174,7 +182,42 @@ export async function editItem(
         createdAt: now,
       });
     }
+    return { statusBefore: item.status, statusAfter: next.status };
   });
+}
+
+/**
+ * Writes new text into an item the caller has locked, as its next version when the text changed
+ * (a republished board outcome). Status and audience stay as they are.
+ */
+export async function reviseItem(
+  tx: Tx,
+  item: ItemRow,
+  next: Pick<ItemRow, (typeof TEXT_FIELDS)[number] | "language">,
+  editorId: string,
+  now: Date,
+): Promise<void> {
+  const textChanged = TEXT_FIELDS.some(
+    (field) => JSON.stringify(next[field]) !== JSON.stringify(item[field]),
+  );
+  const version = textChanged ? item.version + 1 : item.version;
+  await tx
+    .update(libraryItems)
+    .set({ ...next, version, updatedAt: now })
+    .where(eq(libraryItems.id, item.id));
+  if (textChanged) {
+    await tx.insert(libraryItemVersions).values({
+      itemId: item.id,
+      version,
+      title: next.title,
+      summary: next.summary,
+      body: next.body,
+      tags: next.tags,
+      territory: next.territory,
+      editedBy: editorId,
+      createdAt: now,
+    });
+  }
 }
 
 /** The columns a summary needs, for a select joined to communities and (left) users. */

@@ -1,15 +1,14 @@
-// The library's live and I/O edges on one server (PGlite): the sender's tally pushed over the
-// socket as receivers adopt and report outcomes; a board's results published as a session outcome
-// (anonymous authors stay anonymous) and found by search; an idea promoted to a draft; attachments
-// on disk with size and type checked by their bytes (refused uploads store nothing).
+// The library's live edges on one server (PGlite): the sender's tally pushed over the socket as
+// receivers adopt, publish their copy and report outcomes; a board's results published as a
+// session outcome (anonymous authors stay anonymous) and found by search; an idea promoted to a
+// draft; the weekly digest. Attachments are in attachments.integration.test.ts.
 import { randomUUID } from "node:crypto";
-import { readdir } from "node:fs/promises";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
-import { count, eq, events, libraryAttachments, sql } from "@convivio/db";
+import { eq, events, sql } from "@convivio/db";
 import {
   JobName,
   PROTOCOL_VERSION,
@@ -24,8 +23,7 @@ import {
 } from "@convivio/protocol";
 import { lastMailTo, startTestServer, TestClient, type TestServer } from "../test/harness.js";
 import { createBoardWorld } from "../test/boards.js";
-import { addMember, createCommunity, createItem, createTree } from "../test/library.js";
-import { createDiskBlobStore } from "./blobStore.js";
+import { LIBRARY_TEST_ENV, addMember, createCommunity, createItem, createTree } from "../test/library.js";
 import { nextWeekEnd } from "./digest.js";
 
 let server: TestServer;
@@ -35,7 +33,7 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "convivio-library-"));
-  server = await startTestServer({ env: { AUTH_RATE_LIMIT: "10000", DATA_DIR: dataDir } });
+  server = await startTestServer({ env: { ...LIBRARY_TEST_ENV, DATA_DIR: dataDir } });
   tree = await createTree(server);
 }, 120_000);
 afterAll(async () => {
@@ -104,6 +102,32 @@ describe("live tally", () => {
     // ...and nobody outside the sending side received anything.
     expect(stranger.tallies).toEqual([]);
   });
+});
+
+test("a sender with no seat below sees the copy's state change live, and may open it once published", async () => {
+  const { italia, roma, italiaEditor, romaEditor } = tree;
+  const sender = await listen(italiaEditor.client);
+  const act = await createItem(italiaEditor, {
+    communityId: italia.id,
+    title: "Atto da adattare",
+    status: "published",
+  });
+  await italiaEditor.client.post(`/api/library/items/${act.id}/send-down`, { target: [roma.id] });
+  const entry = (
+    (await romaEditor.client.get(`/api/communities/${roma.slug}/inbox`)).body as InboxResponse
+  ).entries.find((e) => e.item.id === act.id)!;
+  const copy = (
+    (await romaEditor.client.post(`/api/library/deliveries/${entry.id}/adopt`)).body as {
+      item: LibraryItemDetail;
+    }
+  ).item;
+  await expect.poll(() => sender.tallies.at(-1)?.rows[0]?.copyStatus).toBe("draft");
+  expect(sender.tallies.at(-1)!.rows[0]!.adoptedItemId).toBeNull();
+  // Publishing the copy changes no delivery, yet the sender's open page hears of it.
+  await romaEditor.client.patch(`/api/library/items/${copy.id}`, { status: "published" });
+  await expect.poll(() => sender.tallies.at(-1)?.rows[0]?.copyStatus).toBe("published");
+  expect(sender.tallies.at(-1)!.rows[0]!.adoptedItemId).toBe(copy.id);
+  expect((await italiaEditor.client.get(`/api/library/items/${copy.id}`)).status).toBe(200);
 });
 
 describe("from live work to the library", () => {
@@ -194,84 +218,6 @@ describe("from live work to the library", () => {
   });
 });
 
-describe("attachments", () => {
-  const pdf = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(2048, 0x20), Buffer.from("\n%%EOF\n")]);
-  const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489", "hex");
-  const upload = (client: TestClient, itemId: string, type: string, bytes: Buffer, filename = "atto.pdf") =>
-    fetch(`${server.url}/api/library/items/${itemId}/attachments?filename=${encodeURIComponent(filename)}`, {
-      method: "POST",
-      headers: { "content-type": type, cookie: client.cookie! },
-      body: bytes,
-    });
-  const stored = async (itemId: string) => {
-    const [row] = await server.database.db
-      .select({ n: count() })
-      .from(libraryAttachments)
-      .where(eq(libraryAttachments.itemId, itemId));
-    return Number(row?.n);
-  };
-  const filesUnder = async (itemId: string) =>
-    readdir(join(dataDir, "blobs", "library", itemId)).catch(() => [] as string[]);
-
-  test("a PDF and an image are stored on disk and served to those who may see the item", async () => {
-    const { roma, romaEditor, outsider } = tree;
-    const item = await createItem(romaEditor, { communityId: roma.id, title: "Con allegati" });
-    const res = await upload(romaEditor.client, item.id, "application/pdf", pdf);
-    expect(res.status).toBe(201);
-    const { attachment } = (await res.json()) as { attachment: { url: string; sizeBytes: number } };
-    expect(attachment.sizeBytes).toBe(pdf.length);
-    expect((await upload(romaEditor.client, item.id, "image/png", png, "foto.png")).status).toBe(201);
-    expect(await filesUnder(item.id)).toHaveLength(2);
-    const back = await fetch(`${server.url}${attachment.url}`, {
-      headers: { cookie: romaEditor.client.cookie! },
-    });
-    expect(back.status).toBe(200);
-    expect(back.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await back.arrayBuffer()).equals(pdf)).toBe(true);
-    // The draft's attachment is as invisible to outsiders as the draft.
-    const denied = await fetch(`${server.url}${attachment.url}`, {
-      headers: { cookie: outsider.client.cookie! },
-    });
-    expect(denied.status).toBe(404);
-  });
-
-  test("oversize, wrong-type and disguised uploads get a clear 4xx and nothing is stored", async () => {
-    const { roma, romaEditor, firenzeEditor } = tree;
-    const item = await createItem(romaEditor, { communityId: roma.id, title: "Allegati rifiutati" });
-    const oversize = Buffer.concat([Buffer.from("%PDF-1.7\n"), Buffer.alloc(10 * 1024 * 1024 + 1)]);
-    expect((await upload(romaEditor.client, item.id, "application/pdf", oversize)).status).toBe(413);
-    // A type not accepted at all.
-    expect(
-      (await upload(romaEditor.client, item.id, "text/html", Buffer.from("<script>x</script>"))).status,
-    ).toBe(415);
-    // An HTML file declared as a PDF: the bytes decide.
-    expect(
-      (await upload(romaEditor.client, item.id, "application/pdf", Buffer.from("<html><script>x</script>")))
-        .status,
-    ).toBe(415);
-    // A PDF declared as an image.
-    expect((await upload(romaEditor.client, item.id, "image/png", pdf, "x.png")).status).toBe(415);
-    // A path as the file name.
-    expect(
-      (await upload(romaEditor.client, item.id, "application/pdf", pdf, "../../etc/passwd")).status,
-    ).toBe(400);
-    // Someone from another community, on a draft they cannot see.
-    expect((await upload(firenzeEditor.client, item.id, "application/pdf", pdf)).status).toBe(404);
-    expect(await stored(item.id)).toBe(0);
-    expect(await filesUnder(item.id)).toEqual([]);
-  });
-
-  test("the disk store keeps keys inside its root", async () => {
-    const store = createDiskBlobStore(join(dataDir, "contract"));
-    await store.put("library/a/b", new Uint8Array([1, 2, 3]), "application/pdf");
-    expect(await store.get("library/a/b")).toEqual(new Uint8Array([1, 2, 3]));
-    await expect(store.put("library/a/b", new Uint8Array([4]), "application/pdf")).rejects.toThrow();
-    await expect(store.get("../outside")).rejects.toThrow();
-    await store.delete("library/a/b");
-    expect(await store.get("library/a/b")).toBeUndefined();
-  });
-});
-
 test("a member added to a community sees its community-only items at once", async () => {
   const { roma, romaEditor, national } = tree;
   const item = await createItem(romaEditor, {
@@ -332,6 +278,8 @@ describe("weekly digest", () => {
     // Community-only and draft items never reach someone outside the community.
     expect(mail.message.text).not.toContain("Orti solo Roma");
     expect(mail.message.text).not.toContain("Orti in bozza");
+    // Its way out: the page that lists what one follows, each with its own "stop following".
+    expect(mail.message.text).toContain(`${server.url}/library/following`);
     // A second run of the same week sends nobody anything.
     const outboxSize = async () =>
       ((await server.client().get("/api/dev/outbox")).body as { messages: { to: string }[] }).messages.filter(

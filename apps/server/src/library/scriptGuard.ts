@@ -1,31 +1,67 @@
-// Items are written to be read by many communities, so a body carrying script is refused outright
-// (400, nothing stored) rather than silently cleaned: the author learns at once, and what is stored
-// is what every reader sees. Pages still render through the sanitizer (events/markdown.ts) as a
-// second line of defence.
-import { Marked } from "marked";
+// Items are written to be read by many communities, so a body that the page's sanitizer would have
+// to cut is refused outright (400, nothing stored) rather than silently cleaned: the author learns
+// at once, and what is stored is what every reader sees.
+//
+// The check is the renderer's own: the Markdown is rendered (events/markdown.ts) and sanitized with
+// the allow-list every page uses, and the result is compared with the same HTML sanitized with
+// nothing disallowed — same parser, same serializer — so any difference is a tag, an attribute or a
+// link scheme the sanitizer removed. The sanitizer reads HTML the way a browser does (entities
+// decoded: `jav&#x61;script:` is `javascript:`). Markup that Markdown leaves as plain text but a
+// browser would run if the stored body ever reached it unescaped (`<img/onerror=…>` is no HTML
+// tag to CommonMark, it is to a browser) gets the same check: the Markdown's own text, read as
+// HTML. Code spans and blocks, and characters escaped with a backslash, only mention markup.
+import sanitizeHtml from "sanitize-html";
 import { ErrorCode } from "@convivio/protocol";
 import { HttpError } from "../http/problem.js";
+import { MARKDOWN_ALLOWED, markdownToUnsanitizedHtml, markdownTokens } from "../events/markdown.js";
 
-const marked = new Marked({ gfm: true, breaks: false, async: false });
+/** The same options with nothing disallowed: what the HTML is without any removal. */
+const UNFILTERED: sanitizeHtml.IOptions = {
+  ...MARKDOWN_ALLOWED,
+  allowedTags: false,
+  allowedAttributes: false,
+  allowedClasses: {},
+  allowedSchemesAppliedToAttributes: [],
+  allowVulnerableTags: true,
+};
 
-const ACTIVE_TAG = /<\s*\/?\s*(script|iframe|frame|object|embed|style|link|meta|base|form|svg|math)\b/i;
-const EVENT_HANDLER = /<[^>]*\son[a-z]+\s*=/i;
-const ACTIVE_URL = /\b(href|src|action|formaction|xlink:href)\s*=\s*["']?\s*(javascript|vbscript|data)\s*:/i;
+const ALLOWED_TAGS = new Set(MARKDOWN_ALLOWED.allowedTags || []);
 
-/** Whether Markdown, once rendered, would carry script (tags, handlers or script URLs). */
-export function containsScript(markdown: string): boolean {
-  if (!markdown) return false;
-  const html = marked.parse(markdown) as string;
-  return [ACTIVE_TAG, EVENT_HANDLER, ACTIVE_URL].some(
-    (pattern) => pattern.test(html) || pattern.test(markdown),
-  );
+/** What the sanitizer would remove from the body, as a short list for the author ([] = nothing). */
+export function removedBySanitizer(markdown: string): string[] {
+  if (!markdown.trim()) return [];
+  const tags = new Set<string>();
+  let removed = false;
+  const check = (html: string) => {
+    const strict = sanitizeHtml(html, {
+      ...MARKDOWN_ALLOWED,
+      onOpenTag: (name) => {
+        if (!ALLOWED_TAGS.has(name)) tags.add(`<${name}>`);
+      },
+    });
+    if (strict !== sanitizeHtml(html, UNFILTERED)) removed = true;
+  };
+  check(markdownToUnsanitizedHtml(markdown));
+  // The leaves of plain text as written (not code, not backslash escapes, not HTML Markdown kept).
+  const text = markdownTokens(markdown)
+    .filter((token) => token.type === "text" && !("tokens" in token && token.tokens?.length))
+    .map((token) => token.raw)
+    .join("");
+  if (text.includes("<")) check(text);
+  if (!removed) return [];
+  return tags.size > 0 ? [...tags] : ["an attribute or a link"];
 }
 
-/** Refuses a body that carries script, naming the field. */
+/** Refuses a body the sanitizer would have to cut, naming what it would remove. */
 export function assertNoScript(body: string | undefined): void {
-  if (body !== undefined && containsScript(body)) {
-    throw new HttpError(ErrorCode.validationFailed, "The text contains script or active content", [
-      { path: "body", message: "remove <script>, event handlers and javascript: links" },
+  if (body === undefined) return;
+  const removed = removedBySanitizer(body);
+  if (removed.length > 0) {
+    throw new HttpError(ErrorCode.validationFailed, "The text contains markup that pages do not show", [
+      {
+        path: "body",
+        message: `remove ${removed.join(", ")}: use Markdown, with http, https or mailto links; write tag names inside \`code\``,
+      },
     ]);
   }
 }

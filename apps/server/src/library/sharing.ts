@@ -1,6 +1,6 @@
 // Vertical sharing: an editor of a community sends a published item down to all or chosen
 // descendant communities; each lands in the receiver's inbox, where its editors adopt it (a linked
-// draft copy, "adapted from" kept), decline it, or report how it went. The tally is the sender's
+// draft copy with the original's attachments, "adapted from" kept), decline it, or report how it went. The tally is the sender's
 // view of all that; every change is pushed live to the sending community's editors (see
 // `TallyNotifier`), the REST tally staying the source of truth.
 import {
@@ -27,6 +27,7 @@ import {
 import { HttpError } from "../http/problem.js";
 import { descendantsOf, findCommunity, isEditor, refOf, roleIn } from "./communities.js";
 import { insertItem, visibleItem, type ItemRow } from "./items.js";
+import { copyAttachments } from "./attachments.js";
 
 /** Pushes a changed tally to the people who may see it. */
 export type TallyNotifier = (userIds: string[], tally: LibraryTally) => void;
@@ -124,6 +125,9 @@ export class Sharing {
       .select({
         delivery: libraryDeliveries,
         community: { id: communities.id, slug: communities.slug, name: communities.name },
+        copyStatus: sql<
+          ItemRow["status"] | null
+        >`(SELECT c.status FROM library_items c WHERE c.id = ${libraryDeliveries.adoptedItemId})`,
       })
       .from(libraryDeliveries)
       .innerJoin(communities, eq(communities.id, libraryDeliveries.communityId))
@@ -138,11 +142,14 @@ export class Sharing {
     return {
       itemId: itemId as LibraryItemId,
       counts,
-      rows: rows.map(({ delivery: d, community }) => ({
+      rows: rows.map(({ delivery: d, community, copyStatus }) => ({
         deliveryId: d.id as DeliveryId,
         community: refOf(community),
         status: d.status,
-        adoptedItemId: d.adoptedItemId as LibraryItemId | null,
+        // The same tally goes to every editor of the sending side: it links a copy only once the
+        // visibility rule lets them all open it (a published adaptation of their item).
+        adoptedItemId: copyStatus === "published" ? (d.adoptedItemId as LibraryItemId | null) : null,
+        copyStatus: copyStatus ?? null,
         outcome: d.outcome,
         outcomeOn: d.outcomeOn,
         outcomeNote: d.outcomeNote,
@@ -178,6 +185,18 @@ export class Sharing {
       this.notifier([...people], tally);
     }
     return tally;
+  }
+
+  /**
+   * An item's status changed: if it is a copy adopted from an item sent down, the sender's tally
+   * shows the copy's new state (being adapted, or published and open to them).
+   */
+  async copyChanged(itemId: string): Promise<void> {
+    const [delivery] = await this.db
+      .select({ itemId: libraryDeliveries.itemId })
+      .from(libraryDeliveries)
+      .where(eq(libraryDeliveries.adoptedItemId, itemId));
+    if (delivery) await this.changed(delivery.itemId);
   }
 
   async inbox(userId: string, communityId: string): Promise<InboxEntry[]> {
@@ -289,6 +308,7 @@ export class Sharing {
         },
         now,
       );
+      await copyAttachments(tx, original.id, copy.id, userId, now);
       await tx
         .update(libraryDeliveries)
         .set({ status: "adopted", adoptedItemId: copy.id, decidedBy: userId, updatedAt: now })

@@ -2,8 +2,10 @@
 // search, the family tree, comments, attachments) filters with `canSeeItem`. A draft or a withdrawn
 // item is seen only by its author and the editors and admins of its community; a published item by
 // everyone (audience "everyone"), by the members of its community, by the members of its sibling
-// communities (audience "siblings": the same parent), and by the members of every community it was
-// sent down to. Anonymous callers see only published items for everyone.
+// communities (audience "siblings": the same parent), by the members of every community it was
+// sent down to, and — when it is a published adaptation — by the editors of the community whose
+// item it adapts (the sender sees who adapted its act, whatever audience the copy has; a copy still
+// being adapted stays with its own team). Anonymous callers see only published items for everyone.
 //
 // The caller's memberships are read first (`viewerOf`) and passed into the condition as arrays,
 // so the search query carries no per-row subquery but the delivery lookup (indexed).
@@ -58,6 +60,11 @@ export function canSeeItem(viewer: ItemViewer | null): SQL {
     reach.push(
       sql`${libraryItems.id} IN (SELECT d.item_id FROM library_deliveries d WHERE d.community_id = ANY(${mine}))`,
     );
+    if (viewer.editorOf.length) {
+      reach.push(
+        sql`${libraryItems.adaptedFromId} IN (SELECT o.id FROM library_items o WHERE o.community_id = ANY(${uuidArray(viewer.editorOf)}))`,
+      );
+    }
   }
   const team: SQL[] = [sql`${libraryItems.authorId} = ${viewer.id}`];
   if (viewer.editorOf.length)

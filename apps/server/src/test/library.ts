@@ -1,5 +1,7 @@
 // Test support for communities and the library: people signed up through the API, a community tree
-// (national -> two regions -> locals) built through the API, and small item helpers.
+// (national -> two regions -> locals) built through the API by a platform operator, and small item
+// helpers. Start the server with LIBRARY_TEST_ENV so the operator's email is the configured one.
+import { eq, users } from "@convivio/db";
 import type { CommunityDetail, CreateItemBody, LibraryItemDetail } from "@convivio/protocol";
 import type { TestClient, TestServer } from "./harness.js";
 import { unique } from "./events.js";
@@ -11,9 +13,13 @@ export interface LibraryPerson {
   name: string;
 }
 
-export async function signUp(server: TestServer, name: string): Promise<LibraryPerson> {
+/** The platform operator of the test servers (PLATFORM_OPERATOR_EMAILS), who starts top-level communities. */
+export const OPERATOR_EMAIL = "operatore@example.it";
+export const LIBRARY_TEST_ENV = { AUTH_RATE_LIMIT: "10000", PLATFORM_OPERATOR_EMAILS: OPERATOR_EMAIL };
+
+export async function signUp(server: TestServer, name: string, fixedEmail?: string): Promise<LibraryPerson> {
   const client = server.client();
-  const email = `${name.toLowerCase().replace(/\W+/g, "-")}-${unique()}@example.it`;
+  const email = fixedEmail ?? `${name.toLowerCase().replace(/\W+/g, "-")}-${unique()}@example.it`;
   const res = await client.post("/api/auth/sign-up", {
     name,
     email,
@@ -63,13 +69,30 @@ export async function createItem(
   return (res.body as { item: LibraryItemDetail }).item;
 }
 
+/** Marks a person's email verified, as signing in once by an emailed link does. */
+export async function verifyEmail(server: TestServer, person: LibraryPerson): Promise<void> {
+  await server.database.db
+    .update(users)
+    .set({ emailVerifiedAt: server.clock.now() })
+    .where(eq(users.id, person.id));
+}
+
+/** The platform operator (signed up with OPERATOR_EMAIL, verified), once per database. */
+export async function signUpOperator(server: TestServer, name = "Nadia National"): Promise<LibraryPerson> {
+  const operator = await signUp(server, name, OPERATOR_EMAIL);
+  await verifyEmail(server, operator);
+  return operator;
+}
+
 /**
  * A tree: Italia (national) -> Lazio, Toscana (regional) -> Roma, Viterbo under Lazio and
- * Firenze under Toscana (local). `national` admins Italia; each community has its own editor
- * and a plain member.
+ * Firenze under Toscana (local). `national` (the platform operator) built it and so admins every
+ * community; `italiaEditor` and `italiaMember` belong to Italia only, so they show what the
+ * sending side sees without a seat below; each local community has its own editor, Roma a plain
+ * member too.
  */
 export async function createTree(server: TestServer) {
-  const national = await signUp(server, "Nadia National");
+  const national = await signUpOperator(server);
   const italia = await createCommunity(national, "Italia", "national");
   const lazio = await createCommunity(national, "Lazio", "regional", italia.id);
   const toscana = await createCommunity(national, "Toscana", "regional", italia.id);
@@ -77,12 +100,16 @@ export async function createTree(server: TestServer) {
   const viterbo = await createCommunity(national, "Viterbo", "local", lazio.id);
   const firenze = await createCommunity(national, "Firenze", "local", toscana.id);
   const people = {
+    italiaEditor: await signUp(server, "Irene Italia"),
+    italiaMember: await signUp(server, "Ivo Italia"),
     romaEditor: await signUp(server, "Romeo Roma"),
     romaMember: await signUp(server, "Rita Roma"),
     viterboEditor: await signUp(server, "Vito Viterbo"),
     firenzeEditor: await signUp(server, "Fiona Firenze"),
     outsider: await signUp(server, "Otto Outsider"),
   };
+  await addMember(national, italia, people.italiaEditor, "editor");
+  await addMember(national, italia, people.italiaMember, "member");
   await addMember(national, roma, people.romaEditor, "editor");
   await addMember(national, roma, people.romaMember, "member");
   await addMember(national, viterbo, people.viterboEditor, "editor");

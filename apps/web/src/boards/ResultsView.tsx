@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { routes, type ColumnId } from "@convivio/protocol";
 import { buildPath } from "../api/client";
+import { PromoteIdea } from "../library/PromoteIdea";
 import { PublishToLibrary } from "../library/PublishToLibrary";
 import { useBoard } from "./context";
 import { rankedIdeas } from "./model";
@@ -108,6 +109,9 @@ export function ResultsView() {
                   <div className="result-bar-track" aria-hidden="true">
                     <div className="result-bar" style={{ width: `${(votes / max) * 100}%` }} />
                   </div>
+                  {role === "facilitator" ? (
+                    <PromoteIdea boardId={view.boardId} ideaId={idea.id} text={idea.text} />
+                  ) : null}
                 </div>
                 <span className="result-votes">{t("board.votes.total", { count: votes })}</span>
               </li>

@@ -1,5 +1,6 @@
 // Every community as a tree (national -> regional -> local; thematic ones where they sit), and a
-// form to start a new one (a child needs the admin role in its parent).
+// form to start a new one (a child needs the admin role in its parent, a top-level one a platform
+// operator; the server decides, the form offers only what it would accept).
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -40,7 +41,9 @@ export function CommunitiesPage() {
         />
       </div>
     );
-  const communities = list.data.communities;
+  const { communities, canCreateTopLevel } = list.data;
+  // A community starts at the top (platform operators) or below one the person administers.
+  const mayCreate = canCreateTopLevel || communities.some((c) => c.myRole === "admin");
   return (
     <div className="container page lib-page">
       <header className="page-header page-header-actions">
@@ -48,11 +51,18 @@ export function CommunitiesPage() {
           <h1>{t("library.communities.title")}</h1>
           <p className="muted">{t("library.communities.intro")}</p>
         </div>
-        {me.data && !creating ? (
+        {me.data && mayCreate && !creating ? (
           <Button onClick={() => setCreating(true)}>{t("library.communities.new")}</Button>
         ) : null}
       </header>
-      {creating ? <CreateCommunity communities={communities} onCancel={() => setCreating(false)} /> : null}
+      {creating ? (
+        <CreateCommunity
+          communities={communities}
+          canCreateTopLevel={canCreateTopLevel}
+          onCancel={() => setCreating(false)}
+        />
+      ) : null}
+      {me.data && !mayCreate ? <p className="muted">{t("library.communities.whoCreates")}</p> : null}
       {communities.length === 0 ? (
         <p className="empty-state muted">{t("library.communities.empty")}</p>
       ) : (
@@ -88,16 +98,23 @@ export function CommunityTree({
 
 function CreateCommunity({
   communities,
+  canCreateTopLevel,
   onCancel,
 }: {
   communities: CommunitySummary[];
+  canCreateTopLevel: boolean;
   onCancel: () => void;
 }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const adminOf = communities.filter((c) => c.myRole === "admin");
-  const [form, setForm] = useState({ name: "", slug: "", kind: "local" as CommunityKind, parentId: "" });
+  const [form, setForm] = useState({
+    name: "",
+    slug: "",
+    kind: "local" as CommunityKind,
+    parentId: canCreateTopLevel ? "" : (adminOf[0]?.id ?? ""),
+  });
   const slugOf = (name: string) =>
     name
       .toLowerCase()
@@ -168,7 +185,7 @@ function CreateCommunity({
             value={form.parentId}
             onChange={(e) => setForm((f) => ({ ...f, parentId: e.target.value }))}
           >
-            <option value="">{t("library.communities.noParent")}</option>
+            {canCreateTopLevel ? <option value="">{t("library.communities.noParent")}</option> : null}
             {adminOf.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}

@@ -1,27 +1,18 @@
-// One community: where it sits in the tree, its members (for members; admins add people), its
-// items, a follow button for the weekly digest, and — for its editors — the inbox of items sent
-// down from above, each to adopt (a linked draft copy), decline, or report an outcome for.
-import { useId, useState, type FormEvent } from "react";
-import { Link, useNavigate, useParams } from "react-router";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+// One community: where it sits in the tree, its public events, its members (for members; admins
+// manage them), its items, a follow button for the weekly digest, and — for its editors — the
+// inbox of items sent down from above (CommunityInbox.tsx).
+import { useId, useState } from "react";
+import { Link, useParams } from "react-router";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import {
-  COMMUNITY_ROLES,
-  OUTCOMES,
-  type CommunityDetail,
-  type CommunityRole,
-  type InboxEntry,
-  type Outcome,
-} from "@convivio/protocol";
+import type { CommunityDetail } from "@convivio/protocol";
 import { call } from "../api/client";
-import { useMe } from "../auth/session";
-import { Dialog } from "../boards/Dialog";
 import { PageLoadError, PageLoading } from "../shell/PageState";
-import { Button } from "../ui/Button";
-import { FormAlert } from "../ui/FormAlert";
-import { errorMessage } from "../ui/message";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
-import { KindPill, libraryKeys, useFormatDate } from "./shared";
+import { Inbox } from "./CommunityInbox";
+import { Members } from "./CommunityMembers";
+import { FollowButton } from "./FollowButton";
+import { libraryKeys, useFormatDate } from "./shared";
 import "../styles/library.css";
 
 export function CommunityPage() {
@@ -69,13 +60,14 @@ export function CommunityPage() {
           </p>
         </div>
         <div className="lib-header-actions">
-          <FollowButton community={data} />
+          <FollowButton target={{ kind: "community", target: data.id }} />
           <Link className="btn btn-secondary" to={`/library?community=${data.slug}`}>
             {t("library.community.items")}
           </Link>
         </div>
       </header>
       {editor ? <Inbox community={data} /> : null}
+      <CommunityEvents community={data} />
       {data.children.length ? (
         <section className="card" aria-labelledby="lib-children">
           <h2 id="lib-children">{t("library.community.children")}</h2>
@@ -94,273 +86,31 @@ export function CommunityPage() {
   );
 }
 
-function FollowButton({ community }: { community: CommunityDetail }) {
-  const { t } = useTranslation();
-  const me = useMe();
-  const queryClient = useQueryClient();
-  const follows = useQuery({
-    queryKey: libraryKeys.follows,
-    queryFn: ({ signal }) => call("listFollows", { signal }),
-    enabled: Boolean(me.data),
-  });
-  const following =
-    follows.data?.follows.some((f) => f.kind === "community" && f.target === community.id) ?? false;
-  const toggle = useMutation({
-    mutationFn: () =>
-      following
-        ? call("unfollow", { body: { kind: "community", target: community.id } })
-        : call("follow", { body: { kind: "community", target: community.id } }),
-    onSuccess: (data) => queryClient.setQueryData(libraryKeys.follows, data),
-  });
-  if (!me.data) return null;
-  return (
-    <Button
-      variant="secondary"
-      aria-pressed={following}
-      busy={toggle.isPending}
-      onClick={() => toggle.mutate()}
-    >
-      {following ? t("library.follow.following") : t("library.follow.follow")}
-    </Button>
-  );
-}
-
-function Inbox({ community }: { community: CommunityDetail }) {
+/** The community's public events: the coming ones, then the past ones. */
+function CommunityEvents({ community }: { community: CommunityDetail }) {
   const { t } = useTranslation();
   const headingId = useId();
-  const inbox = useQuery({
-    queryKey: libraryKeys.inbox(community.slug),
-    queryFn: ({ signal }) => call("getCommunityInbox", { params: { slug: community.slug }, signal }),
-  });
-  const entries = inbox.data?.entries ?? [];
-  return (
-    <section className="card lib-inbox" aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        {t("library.inbox.title", { count: entries.filter((e) => e.status === "received").length })}
-      </h2>
-      {inbox.isError ? <FormAlert message={errorMessage(inbox.error)} /> : null}
-      {entries.length === 0 ? <p className="muted">{t("library.inbox.empty")}</p> : null}
-      <ul className="lib-inbox-list">
-        {entries.map((entry) => (
-          <InboxRow key={entry.id} entry={entry} slug={community.slug} />
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function InboxRow({ entry, slug }: { entry: InboxEntry; slug: string }) {
-  const { t } = useTranslation();
   const format = useFormatDate();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const [reporting, setReporting] = useState(false);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: libraryKeys.inbox(slug) });
-  const adopt = useMutation({
-    mutationFn: () => call("adoptDelivery", { params: { deliveryId: entry.id } }),
-    onSuccess: async ({ item }) => {
-      await refresh();
-      await navigate(`/library/items/${item.id}/edit`);
-    },
-  });
-  const decline = useMutation({
-    mutationFn: () => call("declineDelivery", { params: { deliveryId: entry.id } }),
-    onSuccess: refresh,
-  });
-  const error = adopt.error ?? decline.error;
-  return (
-    <li className="lib-inbox-entry" data-item-title={entry.item.title}>
-      <div className="lib-result-head">
-        <KindPill kind={entry.item.kind} />
-        <Link to={`/library/items/${entry.item.id}`} className="lib-result-title">
-          {entry.item.title}
-        </Link>
-      </div>
-      <p className="list-meta">
-        <span>{t("library.inbox.from", { community: entry.from.name })}</span>
-        <span>{format(entry.createdAt)}</span>
-        <span className={`pill lib-delivery lib-delivery-${entry.status}`}>
-          {t(`library.delivery.${entry.status}`)}
-        </span>
-        {entry.outcome ? (
-          <span className={`pill lib-outcome lib-outcome-${entry.outcome}`}>
-            {t(`library.outcome.${entry.outcome}`)} · {format(entry.outcomeOn)}
-          </span>
-        ) : null}
-      </p>
-      {entry.note ? <p className="lib-note">{entry.note}</p> : null}
-      {error ? <FormAlert message={errorMessage(error)} /> : null}
-      <div className="lib-inbox-actions">
-        {entry.status === "adopted" && entry.adoptedItemId ? (
-          <Link className="btn btn-secondary btn-small" to={`/library/items/${entry.adoptedItemId}`}>
-            {t("library.inbox.openCopy")}
-          </Link>
-        ) : null}
-        {entry.status === "received" ? (
-          <>
-            <Button className="btn-small" busy={adopt.isPending} onClick={() => adopt.mutate()}>
-              {t("library.inbox.adopt")}
-            </Button>
-            <Button
-              variant="secondary"
-              className="btn-small"
-              busy={decline.isPending}
-              onClick={() => decline.mutate()}
-            >
-              {t("library.inbox.decline")}
-            </Button>
-          </>
-        ) : null}
-        <Button variant="ghost" className="btn-small" onClick={() => setReporting(true)}>
-          {entry.outcome ? t("library.inbox.changeOutcome") : t("library.inbox.reportOutcome")}
-        </Button>
-      </div>
-      {reporting ? (
-        <OutcomeDialog entry={entry} onDone={() => void refresh()} onClose={() => setReporting(false)} />
-      ) : null}
-    </li>
-  );
-}
-
-function OutcomeDialog({
-  entry,
-  onClose,
-  onDone,
-}: {
-  entry: InboxEntry;
-  onClose: () => void;
-  onDone: () => void;
-}) {
-  const { t } = useTranslation();
-  const [outcome, setOutcome] = useState<Outcome>(entry.outcome ?? "tabled");
-  const [on, setOn] = useState(entry.outcomeOn ?? new Date().toISOString().slice(0, 10));
-  const [note, setNote] = useState(entry.outcomeNote ?? "");
-  const noteId = useId();
-  const dateId = useId();
-  const report = useMutation({
-    mutationFn: () =>
-      call("reportDeliveryOutcome", { params: { deliveryId: entry.id }, body: { outcome, on, note } }),
-    onSuccess: () => {
-      onDone();
-      onClose();
-    },
-  });
-  return (
-    <Dialog
-      title={t("library.inbox.outcomeTitle")}
-      description={entry.item.title}
-      onClose={onClose}
-      onSubmit={() => report.mutate()}
-      footer={
-        <>
-          <Button variant="secondary" onClick={onClose}>
-            {t("common.cancel")}
-          </Button>
-          <Button type="submit" busy={report.isPending}>
-            {t("library.inbox.saveOutcome")}
-          </Button>
-        </>
-      }
-    >
-      {report.isError ? <FormAlert message={errorMessage(report.error)} /> : null}
-      <fieldset className="lib-mode">
-        <legend className="field-label">{t("library.inbox.outcome")}</legend>
-        {OUTCOMES.map((value) => (
-          <label key={value}>
-            <input
-              type="radio"
-              name="outcome"
-              checked={outcome === value}
-              onChange={() => setOutcome(value)}
-            />{" "}
-            {t(`library.outcome.${value}`)}
-          </label>
-        ))}
-      </fieldset>
-      <label className="field-label" htmlFor={dateId}>
-        {t("library.inbox.date")}
-      </label>
-      <input
-        id={dateId}
-        className="input"
-        type="date"
-        required
-        value={on}
-        onChange={(e) => setOn(e.target.value)}
-      />
-      <label className="field-label" htmlFor={noteId}>
-        {t("library.inbox.note")}
-      </label>
-      <textarea
-        id={noteId}
-        className="input"
-        rows={3}
-        value={note}
-        onChange={(e) => setNote(e.target.value)}
-      />
-    </Dialog>
-  );
-}
-
-function Members({ community }: { community: CommunityDetail }) {
-  const { t } = useTranslation();
-  const headingId = useId();
-  const queryClient = useQueryClient();
-  const [email, setEmail] = useState("");
-  const [role, setRole] = useState<CommunityRole>("member");
-  const add = useMutation({
-    mutationFn: () => call("addCommunityMember", { params: { slug: community.slug }, body: { email, role } }),
-    onSuccess: async () => {
-      setEmail("");
-      await queryClient.invalidateQueries({ queryKey: libraryKeys.community(community.slug) });
-    },
-  });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    add.mutate();
-  };
+  // When the page was opened: what counts as past does not move while one reads it.
+  const [now] = useState(() => Date.now());
   return (
     <section className="card" aria-labelledby={headingId}>
-      <h2 id={headingId}>{t("library.community.memberList")}</h2>
-      <ul className="lib-members">
-        {community.members.map((m) => (
-          <li key={m.userId}>
-            {m.name} <span className="pill lib-role">{t(`library.role.${m.role}`)}</span>
-          </li>
-        ))}
-      </ul>
-      {community.myRole === "admin" ? (
-        <form className="lib-add-member" onSubmit={submit}>
-          <FormAlert message={add.isError ? errorMessage(add.error) : null} />
-          <label className="field">
-            <span className="field-label">{t("library.community.email")}</span>
-            <input
-              className="input"
-              type="email"
-              required
-              value={email}
-              onChange={(e) => setEmail(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span className="field-label">{t("library.community.role")}</span>
-            <select
-              className="input select"
-              value={role}
-              onChange={(e) => setRole(e.target.value as CommunityRole)}
-            >
-              {COMMUNITY_ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`library.role.${r}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <Button type="submit" busy={add.isPending}>
-            {t("library.community.add")}
-          </Button>
-        </form>
-      ) : null}
+      <h2 id={headingId}>{t("library.community.events")}</h2>
+      {community.events.length === 0 ? (
+        <p className="muted">{t("library.community.noEvents")}</p>
+      ) : (
+        <ul className="lib-events">
+          {community.events.map((event) => (
+            <li key={event.slug}>
+              <Link to={`/e/${event.slug}`}>{event.title}</Link>{" "}
+              <span className="muted">· {format(event.startsAt)}</span>
+              {Date.parse(event.endsAt) < now ? (
+                <span className="pill lib-past">{t("library.community.past")}</span>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

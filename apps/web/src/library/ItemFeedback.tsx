@@ -96,7 +96,7 @@ export function ItemComments({ item }: { item: LibraryItemDetail }) {
   );
 }
 
-async function uploadAttachment(itemId: string, file: File) {
+async function uploadAttachment(itemId: string, file: File, failed: string) {
   const spec = routes.uploadItemAttachment;
   const response = await fetch(buildPath(spec.path, { itemId }) + buildQuery({ filename: file.name }), {
     method: "POST",
@@ -106,10 +106,16 @@ async function uploadAttachment(itemId: string, file: File) {
   });
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { code?: string; title?: string };
+    // A proxy in front may refuse a large file with a body of its own: the status still says why.
+    const byStatus: Record<number, ApiError["code"]> = {
+      401: "unauthenticated",
+      413: "payload_too_large",
+      415: "unsupported_media_type",
+    };
     throw new ApiError({
       status: response.status,
-      code: (problem.code ?? "bad_request") as ApiError["code"],
-      title: problem.title ?? "Upload failed",
+      code: (problem.code ?? byStatus[response.status] ?? "bad_request") as ApiError["code"],
+      title: problem.title ?? failed,
     });
   }
 }
@@ -121,7 +127,7 @@ export function ItemAttachments({ item }: { item: LibraryItemDetail }) {
   const fileRef = useRef<HTMLInputElement>(null);
   const queryClient = useQueryClient();
   const upload = useMutation({
-    mutationFn: (file: File) => uploadAttachment(item.id, file),
+    mutationFn: (file: File) => uploadAttachment(item.id, file, t("library.attachments.failed")),
     onSuccess: async () => {
       if (fileRef.current) fileRef.current.value = "";
       await queryClient.invalidateQueries({ queryKey: libraryKeys.item(item.id) });

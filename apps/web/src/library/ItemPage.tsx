@@ -8,6 +8,7 @@ import type { LibraryItemDetail } from "@convivio/protocol";
 import { call, isApiError } from "../api/client";
 import { PageLoadError, PageLoading } from "../shell/PageState";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
+import { FollowButton } from "./FollowButton";
 import { ItemAttachments, ItemComments, UsefulButton } from "./ItemFeedback";
 import { ItemHistory } from "./ItemHistory";
 import { ItemSharing } from "./ItemSharing";
@@ -77,15 +78,22 @@ export function ItemPage() {
         <div className="event-description lib-body" dangerouslySetInnerHTML={{ __html: data.bodyHtml }} />
 
         {data.tags.length ? (
-          <ul className="chip-list" aria-label={t("library.item.tags")}>
-            {data.tags.map((tag) => (
-              <li key={tag}>
-                <Link className="chip lib-tag" to={`/library?tag=${encodeURIComponent(tag)}`}>
-                  #{tag}
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <div className="lib-tags">
+            <ul className="chip-list" aria-label={t("library.item.tags")}>
+              {data.tags.map((tag) => (
+                <li key={tag}>
+                  <Link className="chip lib-tag" to={`/library?tag=${encodeURIComponent(tag)}`}>
+                    #{tag}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            <div className="lib-tag-follows">
+              {data.tags.map((tag) => (
+                <FollowButton key={tag} target={{ kind: "tag", target: tag }} className="btn-small" />
+              ))}
+            </div>
+          </div>
         ) : null}
 
         <ItemAttachments item={data} />

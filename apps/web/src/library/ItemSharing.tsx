@@ -74,16 +74,16 @@ function TallyTable({ tally }: { tally: LibraryTally }) {
     <>
       <ul className="lib-counts" aria-label={t("library.sharing.countsLabel")} data-testid="tally-counts">
         <li>
-          <strong>{counts.received}</strong> {t("library.sharing.received")}
+          <strong>{counts.received}</strong> {t("library.sharing.received", { count: counts.received })}
         </li>
         <li>
-          <strong>{counts.adopted}</strong> {t("library.sharing.adopted")}
+          <strong>{counts.adopted}</strong> {t("library.sharing.adopted", { count: counts.adopted })}
         </li>
         <li>
-          <strong>{counts.declined}</strong> {t("library.sharing.declined")}
+          <strong>{counts.declined}</strong> {t("library.sharing.declined", { count: counts.declined })}
         </li>
         <li>
-          <strong>{counts.outcomes}</strong> {t("library.sharing.outcomes")}
+          <strong>{counts.outcomes}</strong> {t("library.sharing.outcomes", { count: counts.outcomes })}
         </li>
       </ul>
       <div className="table-scroll">
@@ -109,6 +109,11 @@ function TallyTable({ tally }: { tally: LibraryTally }) {
                       {" "}
                       <Link to={`/library/items/${row.adoptedItemId}`}>{t("library.sharing.viewCopy")}</Link>
                     </>
+                  ) : row.copyStatus === "draft" ? (
+                    // Their copy is still a draft, seen by their team only: no link until it is out.
+                    <span className="muted"> {t("library.sharing.beingAdapted")}</span>
+                  ) : row.copyStatus === "withdrawn" ? (
+                    <span className="muted"> {t("library.sharing.copyWithdrawn")}</span>
                   ) : null}
                 </td>
                 <td>

@@ -11,6 +11,7 @@ import { useMe } from "../auth/session";
 import { PageLoadError } from "../shell/PageState";
 import { Spinner } from "../ui/Spinner";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
+import { FollowButton } from "./FollowButton";
 import { ItemFacts, KindPill, StatusPill, libraryKeys } from "./shared";
 import "../styles/library.css";
 
@@ -58,9 +59,14 @@ export function LibraryHome() {
             {t("library.nav.communities")}
           </Link>
           {me.data ? (
-            <Link to="/library/new" className="btn btn-primary">
-              {t("library.home.new")}
-            </Link>
+            <>
+              <Link to="/library/following" className="btn btn-secondary">
+                {t("library.following.link")}
+              </Link>
+              <Link to="/library/new" className="btn btn-primary">
+                {t("library.home.new")}
+              </Link>
+            </>
           ) : null}
         </div>
       </header>
@@ -80,9 +86,14 @@ export function LibraryHome() {
         </div>
       ) : (
         <section aria-labelledby="lib-results-heading" aria-busy={results.isFetching}>
-          <h2 id="lib-results-heading" className="lib-results-count">
-            {t("library.home.results", { count: data.total })}
-          </h2>
+          <div className="lib-results-head">
+            <h2 id="lib-results-heading" className="lib-results-count">
+              {t("library.home.results", { count: data.total })}
+            </h2>
+            {query.tag ? (
+              <FollowButton target={{ kind: "tag", target: query.tag }} className="btn-small" />
+            ) : null}
+          </div>
           {data.items.length === 0 ? (
             <p className="empty-state muted">{t("library.home.empty")}</p>
           ) : (

@@ -1,5 +1,6 @@
 // "Publish results to the library" on a board's results, for facilitators: the ranked ideas with
-// their votes become a session outcome in one action (the server keeps anonymous authors out).
+// their votes become a session outcome in one action (the server keeps anonymous authors out);
+// publishing again updates that outcome as a new version.
 import { useState } from "react";
 import { Link } from "react-router";
 import { useMutation, useQuery } from "@tanstack/react-query";
@@ -12,15 +13,24 @@ import { FormAlert } from "../ui/FormAlert";
 import { errorMessage } from "../ui/message";
 import { libraryKeys } from "./shared";
 
+/** What publishing did: a new outcome, or the board's earlier one brought up to date. */
+interface Published {
+  id: string;
+  version: number;
+  updated: boolean;
+}
+
 export function PublishToLibrary({ boardId }: { boardId: BoardId }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const [published, setPublished] = useState<string | null>(null);
+  const [published, setPublished] = useState<Published | null>(null);
   if (published) {
     return (
       <p className="lib-published" role="status">
-        {t("library.publish.done")}{" "}
-        <Link to={`/library/items/${published}`}>{t("library.publish.open")}</Link>
+        {published.updated
+          ? t("library.publish.updated", { version: published.version })
+          : t("library.publish.done")}{" "}
+        <Link to={`/library/items/${published.id}`}>{t("library.publish.open")}</Link>
       </p>
     );
   }
@@ -41,7 +51,7 @@ function PublishDialog({
 }: {
   boardId: BoardId;
   onClose: () => void;
-  onDone: (id: string) => void;
+  onDone: (published: Published) => void;
 }) {
   const { t } = useTranslation();
   const communities = useQuery({
@@ -60,7 +70,9 @@ function PublishDialog({
         body: { audience, ...(communityId ? { communityId: communityId as CommunityId } : {}) },
       }),
     onSuccess: ({ item }) => {
-      onDone(item.id);
+      // Publishing a board again updates its outcome (the server keeps one per board and
+      // community): an outcome first published earlier than now was updated.
+      onDone({ id: item.id, version: item.version, updated: item.publishedAt !== item.updatedAt });
       onClose();
     },
   });

@@ -17,6 +17,11 @@ export const libraryRoutes: RouteObject[] = [
 
 export const librarySignedInRoutes: RouteObject[] = [
   { path: "library/new", lazy: async () => ({ Component: (await import("./ItemEditor")).NewItemPage }) },
+  // The weekly digest links here to stop following.
+  {
+    path: "library/following",
+    lazy: async () => ({ Component: (await import("./FollowingPage")).FollowingPage }),
+  },
   {
     path: "library/items/:itemId/edit",
     lazy: async () => ({ Component: (await import("./ItemEditor")).EditItemPage }),
