@@ -77,7 +77,9 @@ describe("load harness, small scale", () => {
     expect(result.errors).toEqual({});
     expect(result.succeeded).toBe(30);
     expect(result.steps.mediaToken.count).toBe(30);
-    expect(result.mediaRoomCalls).toBe(30);
+    // Everyone joins one room: the node ensures it with LiveKit once and remembers it
+    // (apps/server/src/media/ensuredRooms.ts), so 30 tokens cost one CreateRoom, not 30.
+    expect(result.mediaRoomCalls).toBe(1);
     console.info(`join: p99 ${result.total.p99} ms`);
   });
 });

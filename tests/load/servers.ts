@@ -150,7 +150,8 @@ export interface LiveKitStandIn {
 
 /**
  * A STAND-IN for LiveKit's room API (no LiveKit server here): CreateRoom over Twirp JSON with the
- * caller's JWT verified, as the server's `ensureRoom` calls it for every media token.
+ * caller's JWT verified. The server ensures a room on its first media token and then remembers it
+ * for a minute, so a crowd joining one room makes one call.
  */
 export async function startLiveKitStandIn(): Promise<LiveKitStandIn> {
   const apiKey = "load-key";
