@@ -194,7 +194,10 @@ function Composer({ columnId, columnTitle }: { columnId: BoardColumn["id"]; colu
   const [text, setText] = useState("");
   const [details, setDetails] = useState("");
   const [withDetails, setWithDetails] = useState(false);
-  const [busy, setBusy] = useState(false);
+  // Proposals still waiting for the server's answer. The composer never waits for one: the text is
+  // cleared as it is sent, so the next idea can be typed at once (a submit ignored while busy, then
+  // a clear when the first answer came, used to lose the second idea on a slow connection).
+  const [inFlight, setInFlight] = useState(0);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const textId = useId();
   const detailsId = useId();
@@ -204,20 +207,28 @@ function Composer({ columnId, columnTitle }: { columnId: BoardColumn["id"]; colu
 
   const submit = async () => {
     const trimmed = text.trim();
-    if (trimmed === "" || busy) return;
-    setBusy(true);
+    if (trimmed === "") return;
+    const sentDetails = details.trim();
+    const hadDetails = withDetails;
+    setText("");
+    setDetails("");
+    setWithDetails(false);
+    textRef.current?.focus();
+    setInFlight((n) => n + 1);
     const ack = await send({
       type: "proposeIdea",
       columnId,
       text: trimmed,
-      ...(details.trim() ? { details: details.trim() } : {}),
+      ...(sentDetails ? { details: sentDetails } : {}),
     });
-    setBusy(false);
-    if (ack.ok) {
-      setText("");
-      setDetails("");
-      setWithDetails(false);
-      textRef.current?.focus();
+    setInFlight((n) => n - 1);
+    if (!ack.ok) {
+      // Refused (the phase moved on, a limit): give the words back unless something new was typed.
+      setText((current) => (current === "" ? trimmed : current));
+      if (sentDetails) {
+        setDetails((current) => (current === "" ? sentDetails : current));
+        setWithDetails((current) => current || hadDetails);
+      }
     }
   };
 
@@ -268,6 +279,8 @@ function Composer({ columnId, columnTitle }: { columnId: BoardColumn["id"]; colu
         <p id={hintId} className="composer-hint">
           {nearLimit ? (
             t("board.composer.charactersLeft", { count: max - text.length })
+          ) : inFlight > 0 ? (
+            t("board.composer.adding")
           ) : (
             <>
               {view.meta.settings.anonymousIdeas ? <span>{t("board.composer.anonymous")} </span> : null}
@@ -280,7 +293,7 @@ function Composer({ columnId, columnTitle }: { columnId: BoardColumn["id"]; colu
             {t("board.composer.addDetails")}
           </button>
         ) : null}
-        <Button type="submit" className="btn-small" busy={busy} busyLabel={t("board.composer.adding")}>
+        <Button type="submit" className="btn-small">
           {t("board.composer.submit")}
         </Button>
       </div>
