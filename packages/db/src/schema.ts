@@ -800,6 +800,13 @@ export const libraryDigests = pgTable(
   (t) => [primaryKey({ columns: [t.userId, t.week] })],
 );
 
+/** Weeks whose digest run finished (0011): a start-up catches up a missed week only if absent. */
+export const libraryDigestWeeks = pgTable("library_digest_weeks", {
+  week: text("week").primaryKey(),
+  recipients: integer("recipients").notNull(),
+  finishedAt: ts("finished_at").notNull().defaultNow(),
+});
+
 // ---- 0005_live_sessions (helper "live") ----
 
 /** A session that has been started: `live` until a facilitator ends it (no row = scheduled). */
