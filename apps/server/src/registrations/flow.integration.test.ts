@@ -89,6 +89,51 @@ describe.each(testDatabases())("registration flows on $driver", ({ open }) => {
     expect(member!.n).toBe(1);
   });
 
+  it("registering again after registration has closed gets the same idempotent answer, not a refusal", async () => {
+    const closesAt = Math.ceil((Date.now() + 2 * 3_600_000) / 60_000) * 60_000;
+    const event = await createEvent(organizer, {
+      settings: { capacity: 1, closesAt: localIn("Europe/Rome", closesAt) },
+    });
+    const seated = person("Ines");
+    const waiting = person("Luca");
+    const leaving = person("Mara");
+    const first = await register(server.client(), event.slug, seated);
+    const second = await register(server.client(), event.slug, waiting);
+    const third = await register(server.client(), event.slug, leaving);
+    expect([first, second, third].map((r) => r.receipt!.status)).toEqual([
+      "confirmed",
+      "waitlisted",
+      "waitlisted",
+    ]);
+    await withToken(server.client(), "POST", `/api/registrations/${third.receipt!.id}/cancel`, third.token!);
+
+    const pastCloseMs = closesAt - Date.now() + 60_000;
+    server.clock.advance(pastCloseMs);
+    try {
+      const form = await server.client().get(`/api/events/${event.slug}/registration`);
+      expect(form.body).toMatchObject({ state: "closed" });
+      // Whether confirmed or waiting, the same email gets the same answer as before the close.
+      for (const who of [seated, waiting]) {
+        const again = await register(server.client(), event.slug, { ...who, email: who.email.toUpperCase() });
+        expect(again.status).toBe(200);
+        expect(again.body).toEqual({ created: false, registration: null });
+      }
+      // A new email, or one whose registration was cancelled, is refused: registration is closed.
+      const stranger = await register(server.client(), event.slug, person("Nico"));
+      expect(stranger.status).toBe(409);
+      expect(stranger.body).toMatchObject({ code: "registration_closed" });
+      const back = await register(server.client(), event.slug, leaving);
+      expect(back.status).toBe(409);
+      expect(back.body).toMatchObject({ code: "registration_closed" });
+    } finally {
+      server.clock.advance(-pastCloseMs);
+    }
+    const rows = await database.db.select().from(registrations).where(eq(registrations.eventId, event.id));
+    expect(rows.map((r) => r.status).sort()).toEqual(["cancelled", "confirmed", "waitlisted"]);
+    expect(await messagesOf(first.receipt!.id)).toEqual(["confirmed"]);
+    expect(await messagesOf(second.receipt!.id)).toEqual(["waitlisted"]);
+  });
+
   it("a full event waitlists first come first served; a cancellation promotes exactly the first waiting", async () => {
     const event = await createEvent(organizer, { settings: { capacity: 2 } });
     const results = [];

@@ -181,10 +181,8 @@ export class RegistrationService {
     const { event } = batch;
     const eventId = event.id;
     const self = source.kind === "self";
-    if (self) {
-      const state = registrationWindowState(event, now);
-      if (state !== "open") throw new HttpError(ErrorCode.registrationClosed, CLOSED_DETAIL[state]);
-    }
+    // The existing registration first: the same email twice gets the same answer whether or not
+    // registration has closed in between (invariant 3); only a new or returning one needs it open.
     const [existing] = await tx.select().from(registrations).where(byEmail(eventId, input.email));
     if (existing && existing.status !== "cancelled") {
       return {
@@ -192,6 +190,10 @@ export class RegistrationService {
         created: false,
         waitlistPosition: await waitlistPosition(tx, existing),
       };
+    }
+    if (self) {
+      const state = registrationWindowState(event, now);
+      if (state !== "open") throw new HttpError(ErrorCode.registrationClosed, CLOSED_DETAIL[state]);
     }
 
     batch.questions ??= await activeQuestions(tx, eventId);
