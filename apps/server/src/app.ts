@@ -36,7 +36,8 @@ export interface AppDeps {
   isDraining: () => boolean;
   production: boolean;
   secureCookies: boolean;
-  trustProxy: string;
+  /** Express `trust proxy`: a number of proxies, all or none, or addresses (parsed in env.ts). */
+  trustProxy: boolean | number | string;
   livekitUrl?: string;
   webDist?: string;
   version: string;

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const optionalUrl = z
@@ -11,6 +12,45 @@ const flag = z
   .enum(["true", "false", "1", "0", ""])
   .optional()
   .transform((v) => v === "true" || v === "1");
+
+// proxy-addr's names for address ranges (what Express accepts beside addresses and subnets).
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** An address, a subnet (CIDR prefix or IPv4 netmask) or a named range, as Express's `trust proxy` reads it. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", range, ...rest] = entry.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (version === 4 ? 32 : 128);
+  return version === 4 && isIP(range) === 4;
+}
+
+/**
+ * Express's `trust proxy`, typed: a whole number is how many proxies stand in front (`1` behind one
+ * load balancer), `true`/`false` trust every or no X-Forwarded-For entry, anything else is a
+ * comma-separated list of addresses, subnets or `loopback`/`linklocal`/`uniquelocal`. Passed as a
+ * string, "1" would be read as the address 0.0.0.1 and trust nobody real: behind a proxy every
+ * client would then share its address, and one per-address rate limit.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): boolean | number | string => {
+    if (value === "") return "loopback";
+    if (/^\d+$/.test(value)) return Number(value);
+    if (value === "true" || value === "false") return value === "true";
+    const entries = value.split(",").map((entry) => entry.trim());
+    if (entries.every(isProxyEntry)) return entries.join(",");
+    ctx.addIssue({
+      code: "custom",
+      message:
+        "a number of proxies, true, false, or comma-separated addresses, subnets and loopback/linklocal/uniquelocal",
+    });
+    return z.NEVER;
+  })
+  .default("loopback");
 
 /** Every environment variable the server reads, with its default. README's table mirrors this. */
 export const EnvSchema = z.object({
@@ -28,7 +68,7 @@ export const EnvSchema = z.object({
   LIVEKIT_API_KEY: z.string().optional(),
   LIVEKIT_API_SECRET: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  TRUST_PROXY: z.string().default("loopback"),
+  TRUST_PROXY: trustProxy,
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   MAGIC_LINK_TTL_MINUTES: z.coerce
     .number()
