@@ -1,5 +1,7 @@
 // The calendar of one registration: the event and each session seat, with statuses a calendar
-// understands (confirmed, tentative while waiting or pending, cancelled).
+// understands (confirmed, tentative while waiting or pending, cancelled). Every file is a PUBLISH
+// of the same UIDs, so a later file replaces the copy a calendar holds: its SEQUENCE follows the
+// last change of whatever the entry shows (the event or session, the registration, the seat).
 import {
   agendaSessions,
   asc,
@@ -48,6 +50,15 @@ export async function loadRegistrationContext(
 
 const DESCRIPTION_MAX_CHARS = 1500;
 
+const latest = (...dates: Date[]) => new Date(Math.max(...dates.map((d) => d.getTime())));
+
+/**
+ * The SEQUENCE of an entry last changed at `changedAt`. A cancelled entry goes one higher, so the
+ * cancellation outranks a confirmation sent in the same second (SEQUENCE counts seconds).
+ */
+export const sequenceFor = (changedAt: Date, status: CalendarEntry["status"]) =>
+  sequenceOf(changedAt) + (status === "CANCELLED" ? 1 : 0);
+
 /**
  * The .ics of a registration; `extra` adds entries (a cancelled session that no longer exists).
  * It links the public event page, never a tokened link: calendar entries get forwarded and shared.
@@ -72,13 +83,19 @@ export function registrationCalendar(
       description: event.description.slice(0, DESCRIPTION_MAX_CHARS) + footer,
       startsAt: event.startsAt,
       endsAt: event.endsAt,
-      sequence: sequenceOf(event.updatedAt),
+      sequence: sequenceFor(latest(event.updatedAt, registration.updatedAt), eventStatus),
       status: eventStatus,
       ...(options.eventUrl ? { url: options.eventUrl } : {}),
     },
   ];
   for (const { seat, session, spaceName } of ctx.seats) {
-    if (seat.status === "cancelled" && registration.status !== "cancelled") continue;
+    if (seat.status === "cancelled" && eventStatus !== "CANCELLED") continue;
+    const status =
+      eventStatus === "CANCELLED" || seat.status === "cancelled"
+        ? "CANCELLED"
+        : seat.status === "confirmed"
+          ? eventStatus
+          : "TENTATIVE";
     entries.push({
       uid: `session-${session.id}@convivio`,
       title: `${session.title} · ${event.title}`,
@@ -86,13 +103,8 @@ export function registrationCalendar(
       ...(spaceName ? { location: spaceName } : {}),
       startsAt: session.startsAt,
       endsAt: session.endsAt,
-      sequence: sequenceOf(session.updatedAt),
-      status:
-        eventStatus === "CANCELLED" || seat.status === "cancelled"
-          ? "CANCELLED"
-          : seat.status === "confirmed"
-            ? eventStatus
-            : "TENTATIVE",
+      sequence: sequenceFor(latest(session.updatedAt, seat.updatedAt, registration.updatedAt), status),
+      status,
     });
   }
   entries.push(...(options.extra ?? []));

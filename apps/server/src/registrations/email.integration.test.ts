@@ -1,6 +1,7 @@
 // Registration emails through a real SMTP server: the recipient's language, text and HTML, the
 // links, and a calendar attachment that a third-party parser (node-ical) reads with the right
-// times and time zone; then the cancel link, the promotion, change emails and an announcement.
+// times and time zone; then the cancel link, the promotion, change emails, a cancellation or a
+// rejection that takes the entries off the attendee's calendar, and an announcement.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParsedMail } from "mailparser";
 import ical, { type VEvent } from "node-ical";
@@ -133,7 +134,17 @@ describe("registration emails over SMTP", () => {
     expect(promoted.text).toContain("Hi John,");
     expect(promoted.text).toContain(`${from}–${to} (Europe/Rome)`);
     expect(calendarOf(promoted).events[0]!.status).toBe("CONFIRMED");
-    await waitForMail(giulia, /^Iscrizione annullata/);
+    // Giulia's cancellation carries a calendar that cancels the entry her confirmation added:
+    // the same UID, CANCELLED, with a higher SEQUENCE so her calendar takes it over.
+    const cancellation = await waitForMail(giulia, /^Iscrizione annullata: Laboratorio di quartiere$/);
+    expect(cancellation.text).toContain("Il file di calendario allegato lo toglie dal tuo calendario.");
+    const withdrawn = calendarOf(cancellation);
+    expect(withdrawn.attachment.filename).toBe(`${event.slug}.ics`);
+    expect(withdrawn.events).toHaveLength(1);
+    expect(withdrawn.events[0]!.uid).toBe(events[0]!.uid);
+    expect(withdrawn.events[0]!.status).toBe("CANCELLED");
+    expect(Number(withdrawn.events[0]!.sequence)).toBeGreaterThan(Number(events[0]!.sequence));
+    expect(withdrawn.events[0]!.start.toISOString()).toBe(new Date(startsAt).toISOString());
     // Registering again with the same email is idempotent for John: nothing more is sent.
     const before = mailsTo(john).length;
     expect((await register(server.client(), event.slug, { name: "John", email: john })).status).toBe(200);
@@ -184,6 +195,73 @@ describe("registration emails over SMTP", () => {
     const cancelledEntry = calendarOf(gone).events.find((e) => e.summary === "Tavolo energia · Festival")!;
     expect(cancelledEntry.status).toBe("CANCELLED");
     expect(gone.text).toContain("Your registration for the event stays as it is.");
+  });
+
+  it("takes a rejected registration and a cancelled one with its session seat off the attendee's calendar", async () => {
+    const startsAt = Math.ceil((Date.now() + 20 * DAY_MS) / HOUR_MS) * HOUR_MS;
+    const moderated = await createEvent(organizer, {
+      title: "Assemblea moderata",
+      startsAt,
+      settings: { approvalRequired: true },
+    });
+    const piero = `piero-${unique()}@example.it`;
+    const asked = await register(server.client(), moderated.slug, {
+      name: "Piero",
+      email: piero,
+      locale: "it",
+    });
+    expect(asked.receipt!.status).toBe("pending");
+    const pending = calendarOf(await waitForMail(piero, /^Iscrizione ricevuta: Assemblea moderata$/));
+    expect(pending.events.map((e) => e.status)).toEqual(["TENTATIVE"]);
+    const decided = await organizer.post(`/api/events/${moderated.slug}/registrations/decisions`, {
+      action: "reject",
+      registrationIds: [asked.receipt!.id],
+    });
+    expect(decided.status).toBe(200);
+    const rejection = await waitForMail(piero, /^Iscrizione non accettata: Assemblea moderata$/);
+    const rejected = calendarOf(rejection);
+    expect(rejected.events).toHaveLength(1);
+    expect(rejected.events[0]!.uid).toBe(pending.events[0]!.uid);
+    expect(rejected.events[0]!.status).toBe("CANCELLED");
+    expect(Number(rejected.events[0]!.sequence)).toBeGreaterThan(Number(pending.events[0]!.sequence));
+
+    const event = await createEvent(organizer, { title: "Forum", startsAt, durationMs: 8 * HOUR_MS });
+    const session = await organizer.post(`/api/events/${event.slug}/sessions`, {
+      title: "Tavolo mobilità",
+      kind: "workshop",
+      startsAt: localIn("Europe/Rome", startsAt + HOUR_MS),
+      endsAt: localIn("Europe/Rome", startsAt + 2 * HOUR_MS),
+      capacity: 5,
+      registrationEnabled: true,
+    });
+    const sessionId = (session.body as { session: { id: string } }).session.id;
+    const olga = `olga-${unique()}@example.org`;
+    const reg = await register(server.client(), event.slug, { name: "Olga", email: olga, locale: "en" });
+    await withToken(
+      server.client(),
+      "POST",
+      `/api/registrations/${reg.receipt!.id}/sessions/${sessionId}`,
+      reg.token!,
+    );
+    const seated = calendarOf(await waitForMail(olga, /^Seat confirmed: Tavolo mobilità$/)).events;
+    expect(seated.map((e) => e.status)).toEqual(["CONFIRMED", "CONFIRMED"]);
+    const cancel = await withToken(
+      server.client(),
+      "POST",
+      `/api/registrations/${reg.receipt!.id}/cancel`,
+      reg.token!,
+    );
+    expect(cancel.status).toBe(200);
+    const cancellation = await waitForMail(olga, /^Registration cancelled: Forum$/);
+    expect(cancellation.text).toContain("The attached calendar file takes it off your calendar.");
+    const gone = calendarOf(cancellation).events;
+    // Both entries the seat email added, by UID: the event and the session, each cancelled.
+    expect(gone.map((e) => e.uid).sort()).toEqual(seated.map((e) => e.uid).sort());
+    for (const entry of gone) {
+      const before = seated.find((e) => e.uid === entry.uid)!;
+      expect(entry.status).toBe("CANCELLED");
+      expect(Number(entry.sequence)).toBeGreaterThan(Number(before.sequence));
+    }
   });
 
   it("sends an announcement to the chosen group only", async () => {

@@ -32,9 +32,10 @@ import {
   eventPageUrl,
   loadRegistrationContext,
   registrationCalendar,
+  sequenceFor,
   type RegistrationContext,
 } from "./calendar.js";
-import { sequenceOf, type CalendarEntry } from "./ics.js";
+import type { CalendarEntry } from "./ics.js";
 import { seatWaitlistPosition, waitlistPosition, type MessageKind } from "./ledger.js";
 import { issueRegistrationLink, registrationPageUrls } from "./links.js";
 import {
@@ -61,8 +62,15 @@ const MESSAGE_REARM_WINDOW_MS = 7 * 86_400_000;
 export const SEND_LEASE_MS = 10 * 60_000;
 const leaseCutoff = (now: Date) => new Date(now.getTime() - SEND_LEASE_MS);
 
+/**
+ * Kinds that carry the registration's calendar. A cancellation or a rejection carries it too: its
+ * entries are the same UIDs, CANCELLED and with a higher SEQUENCE, so the attendee's calendar drops
+ * what the confirmation (or the waitlist or pending email) put there.
+ */
 const WITH_CALENDAR: ReadonlySet<RegistrationMailKind> = new Set([
   "confirmed",
+  "cancelled",
+  "rejected",
   "waitlisted",
   "pending",
   "promoted",
@@ -146,7 +154,7 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
           description: "",
           startsAt: gone.start,
           endsAt: gone.end,
-          sequence: sequenceOf(now),
+          sequence: sequenceFor(now, "CANCELLED"),
           status: "CANCELLED",
         });
       }

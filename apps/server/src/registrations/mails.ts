@@ -99,12 +99,16 @@ const EN: CopyTable = {
   }),
   rejected: (v) => ({
     subject: `Registration not accepted: ${v.eventTitle}`,
-    lines: [`The organizers of "${v.eventTitle}" could not accept your registration.`],
+    lines: [
+      `The organizers of "${v.eventTitle}" could not accept your registration.`,
+      "The attached calendar file takes it off your calendar.",
+    ],
   }),
   cancelled: (v) => ({
     subject: `Registration cancelled: ${v.eventTitle}`,
     lines: [
       `Your registration for "${v.eventTitle}" is cancelled. If this is a mistake, register again from the event page.`,
+      "The attached calendar file takes it off your calendar.",
     ],
   }),
   session_confirmed: (v) => ({
@@ -206,12 +210,16 @@ const IT: CopyTable = {
   }),
   rejected: (v) => ({
     subject: `Iscrizione non accettata: ${v.eventTitle}`,
-    lines: [`Gli organizzatori di "${v.eventTitle}" non hanno potuto accettare la tua iscrizione.`],
+    lines: [
+      `Gli organizzatori di "${v.eventTitle}" non hanno potuto accettare la tua iscrizione.`,
+      "Il file di calendario allegato lo toglie dal tuo calendario.",
+    ],
   }),
   cancelled: (v) => ({
     subject: `Iscrizione annullata: ${v.eventTitle}`,
     lines: [
       `La tua iscrizione a "${v.eventTitle}" è annullata. Se è un errore, iscriviti di nuovo dalla pagina dell'evento.`,
+      "Il file di calendario allegato lo toglie dal tuo calendario.",
     ],
   }),
   session_confirmed: (v) => ({
