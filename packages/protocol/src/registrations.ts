@@ -432,3 +432,19 @@ export const AnnouncementBody = z.strictObject({
 export type AnnouncementBody = z.input<typeof AnnouncementBody>;
 
 export const AnnouncementResponse = z.object({ id: z.uuid(), recipients: z.number().int() });
+
+// ---- jobs ----
+
+/**
+ * The recurring job that re-arms registration emails still unsent (their scheduling failed, or
+ * their job ran out of attempts) without waiting for a restart. Named here beside its payload;
+ * `JobName` (jobs.ts) lists the other jobs.
+ */
+export const REGISTRATION_MAIL_SWEEP_JOB = "registration-mail-sweep";
+
+/** One sweep per slot: `at` (epoch ms) is the slot's time and its job id, so a cluster runs it once. */
+export const RegistrationMailSweepJob = z.strictObject({ at: z.number().int().nonnegative() });
+export type RegistrationMailSweepJob = z.infer<typeof RegistrationMailSweepJob>;
+
+/** The deterministic id of a sweep: one per slot. */
+export const registrationMailSweepJobId = (job: RegistrationMailSweepJob) => `mail-sweep:${job.at}`;

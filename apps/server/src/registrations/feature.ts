@@ -1,5 +1,6 @@
 // Wires events editing and registrations: defines their jobs on the port (before it starts), builds
-// the services and routers, and re-arms unsent messages and pending reminders from the database.
+// the services and routers, and re-arms unsent messages and pending reminders from the database (at
+// start-up, and unsent messages again on a recurring sweep).
 import type { Router } from "express";
 import type { Db } from "@convivio/db";
 import type { Logger } from "pino";
@@ -25,12 +26,17 @@ export interface RegistrationFeatureDeps {
   logger: Logger;
   /** Public origin for emailed links, known once the server listens. */
   publicUrl: () => string;
+  /** How often unsent emails are re-armed while running (tests shorten it). */
+  mailSweepEveryMs?: number;
 }
 
 export interface RegistrationFeature {
   routers: Router[];
   service: RegistrationService;
-  /** Schedules what the database says is owed: unsent messages and pending reminders. Call after jobs.start(). */
+  /**
+   * Schedules what the database says is owed: unsent messages and pending reminders; and arms the
+   * recurring sweep that re-arms unsent messages while running. Call after jobs.start().
+   */
   rearm(): Promise<{ messages: number; registrations: number }>;
 }
 
@@ -49,6 +55,7 @@ export function createRegistrationFeature(deps: RegistrationFeatureDeps): Regist
     ],
     service,
     async rearm() {
+      await mail.armSweep();
       const messages = await mail.rearmMessages();
       const registrations = await reminders.rearmAll();
       logger.info({ messages, registrations }, "registration emails and reminders re-armed");

@@ -17,9 +17,12 @@ import {
 } from "@convivio/db";
 import {
   JobName,
+  REGISTRATION_MAIL_SWEEP_JOB,
   RegistrationMailJob,
+  RegistrationMailSweepJob,
   ReminderJob,
   TeamInviteJob,
+  registrationMailSweepJobId,
   type Locale,
   type ReminderLead,
 } from "@convivio/protocol";
@@ -54,10 +57,18 @@ export interface RegistrationJobDeps {
   clock: Clock;
   logger: Logger;
   publicUrl: () => string;
+  /** How often unsent messages are re-armed while running (default MAIL_SWEEP_EVERY_MS; tests shorten it). */
+  mailSweepEveryMs?: number;
 }
 
 /** Unsent messages older than this are not re-armed at start-up: news that late would only confuse. */
 const MESSAGE_REARM_WINDOW_MS = 7 * 86_400_000;
+/**
+ * Between two sweeps that re-arm unsent messages while the server runs: a message whose scheduling
+ * failed (flush() logged it, Redis stayed up) or whose job ran out of attempts goes out within two
+ * of these, not at the next restart.
+ */
+export const MAIL_SWEEP_EVERY_MS = 5 * 60_000;
 /** How long a sender holds a claim: after it, a sender that died mid-send is presumed gone. */
 export const SEND_LEASE_MS = 10 * 60_000;
 const leaseCutoff = (now: Date) => new Date(now.getTime() - SEND_LEASE_MS);
@@ -307,21 +318,63 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
   jobs.define({ name: JobName.reminder, schema: ReminderJob, attempts: 5, handler: sendReminder });
   jobs.define({ name: JobName.teamInvite, schema: TeamInviteJob, attempts: 5, handler: sendTeamInvite });
 
+  /** Unsent messages of the last week (the process that owed them may have died), created before `before`. */
+  async function rearmMessages(before?: Date): Promise<number> {
+    const now = clock.now();
+    const since = new Date(now.getTime() - MESSAGE_REARM_WINDOW_MS);
+    const rows = await db
+      .select({ id: registrationMessages.id })
+      .from(registrationMessages)
+      .where(
+        and(
+          isNull(registrationMessages.sentAt),
+          gt(registrationMessages.createdAt, since),
+          ...(before
+            ? [
+                lt(registrationMessages.createdAt, before),
+                // One being sent right now is left to its sender.
+                or(
+                  isNull(registrationMessages.claimedAt),
+                  lt(registrationMessages.claimedAt, leaseCutoff(now)),
+                ),
+              ]
+            : []),
+        ),
+      );
+    await Promise.all(rows.map((r) => jobs.schedule(JobName.registrationMail, r.id, { messageId: r.id })));
+    return rows.length;
+  }
+
+  const sweepEveryMs = deps.mailSweepEveryMs ?? MAIL_SWEEP_EVERY_MS;
+  /** Arms the sweep of the first slot after `afterMs`; every process arms the same id, so it runs once. */
+  async function armSweep(afterMs: number): Promise<void> {
+    const job: RegistrationMailSweepJob = { at: (Math.floor(afterMs / sweepEveryMs) + 1) * sweepEveryMs };
+    await jobs.schedule(REGISTRATION_MAIL_SWEEP_JOB, registrationMailSweepJobId(job), job, new Date(job.at));
+  }
+
+  jobs.define({
+    name: REGISTRATION_MAIL_SWEEP_JOB,
+    schema: RegistrationMailSweepJob,
+    attempts: 3,
+    handler: async ({ at }) => {
+      // The next sweep first (a new id, as a handler that re-arms itself must use), so one that
+      // fails below still leaves the next armed.
+      await armSweep(Math.max(at, clock.now().getTime()));
+      // Messages younger than a sweep are left to their own job, which may not have run yet.
+      const swept = await rearmMessages(new Date(clock.now().getTime() - sweepEveryMs));
+      if (swept > 0) deps.logger.warn({ messages: swept }, "re-armed registration emails still unsent");
+    },
+  });
+
   return {
     scheduleMail: (messageId: string) =>
       jobs.schedule(JobName.registrationMail, messageId, { messageId } satisfies RegistrationMailJob),
     scheduleTeamInvite: (payload: TeamInviteJob) =>
       jobs.schedule(JobName.teamInvite, `${payload.eventId}:${payload.userId}:${payload.role}`, payload),
     /** Schedules every message of the last week still unsent (the process that owed it may have died). */
-    async rearmMessages(): Promise<number> {
-      const since = new Date(clock.now().getTime() - MESSAGE_REARM_WINDOW_MS);
-      const rows = await db
-        .select({ id: registrationMessages.id })
-        .from(registrationMessages)
-        .where(and(isNull(registrationMessages.sentAt), gt(registrationMessages.createdAt, since)));
-      await Promise.all(rows.map((r) => jobs.schedule(JobName.registrationMail, r.id, { messageId: r.id })));
-      return rows.length;
-    },
+    rearmMessages: () => rearmMessages(),
+    /** Arms the next sweep of unsent messages (start-up, and after Redis comes back). */
+    armSweep: () => armSweep(clock.now().getTime()),
   };
 }
 

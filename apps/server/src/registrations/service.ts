@@ -136,15 +136,29 @@ export class RegistrationService {
 
   /**
    * Hands committed effects to the jobs port. A failure here is logged, not thrown: the change is
-   * committed, and the start-up re-arm sends what is left from the database.
+   * committed, and what is left is re-armed from the database: unsent messages by the recurring
+   * sweep (mailJobs.ts), reminders at the next start-up or Redis reconnect.
    */
   async flush(effects: Effects): Promise<void> {
-    try {
-      await Promise.all(effects.messages.map((id) => this.deps.scheduleMail(id)));
-      await this.deps.reminders.sync([...effects.reminders]);
-      await this.deps.reminders.drop(effects.droppedSeats);
-    } catch (err) {
-      this.deps.logger.error({ err }, "could not schedule registration jobs; they are re-armed at start-up");
+    // Each part on its own: emails that could not be scheduled do not hold back the reminders.
+    const [mails, reminders] = await Promise.allSettled([
+      Promise.all(effects.messages.map((id) => this.deps.scheduleMail(id))),
+      (async () => {
+        await this.deps.reminders.sync([...effects.reminders]);
+        await this.deps.reminders.drop(effects.droppedSeats);
+      })(),
+    ]);
+    if (mails.status === "rejected") {
+      this.deps.logger.error(
+        { err: mails.reason },
+        "could not schedule registration emails; the next sweep re-arms them",
+      );
+    }
+    if (reminders.status === "rejected") {
+      this.deps.logger.error(
+        { err: reminders.reason },
+        "could not update registration reminders; they are re-armed at start-up",
+      );
     }
   }
 

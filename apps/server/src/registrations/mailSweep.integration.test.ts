@@ -1,0 +1,171 @@
+// Emails whose scheduling failed while the jobs port stayed up go out without a restart: a
+// recurring sweep (one job per slot, a deterministic id) re-arms unsent messages from the database.
+// On the in-process driver (PGlite) and on BullMQ with two processes' workers (PostgreSQL): the
+// sweep is armed once per slot across them, and the message is sent exactly once.
+import { randomUUID } from "node:crypto";
+import { Redis } from "ioredis";
+import { pino } from "pino";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { createDb, eq, registrationMessages, type Database } from "@convivio/db";
+import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { JobName, REGISTRATION_MAIL_SWEEP_JOB } from "@convivio/protocol";
+import { AuthService } from "../auth/service.js";
+import type { Mailer, MailMessage } from "../email/mailer.js";
+import { createBullmqJobs } from "../jobs/bullmqJobs.js";
+import { createInProcessJobs } from "../jobs/inProcessJobs.js";
+import type { Jobs } from "../jobs/jobs.js";
+import { TestClock, startTestServer } from "../test/harness.js";
+import { createEvent, signUpOrganizer, unique } from "../test/events.js";
+import { createRegistrationFeature, type RegistrationFeature } from "./feature.js";
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const RUN_PREFIX = `convivio-test-mail-sweep-${randomUUID().slice(0, 8)}`;
+const SWEEP_EVERY_MS = 1000;
+const logger = pino({ level: "silent" });
+
+/** A jobs port whose scheduling of registration emails fails while `failing` is set, as a flaky Redis would. */
+function flakyJobs(inner: Jobs, state: { failing: boolean }): Jobs {
+  return {
+    driver: inner.driver,
+    define: (definition) => inner.define(definition),
+    async schedule(name, id, payload, runAt) {
+      if (state.failing && name === JobName.registrationMail) throw new Error("scheduling failed");
+      return inner.schedule(name, id, payload, runAt);
+    },
+    cancel: (name, id) => inner.cancel(name, id),
+    pending: (name) => inner.pending(name),
+    start: () => inner.start(),
+    stop: () => inner.stop(),
+  };
+}
+
+interface Node {
+  feature: RegistrationFeature;
+  jobs: Jobs;
+}
+
+const drivers = [
+  {
+    name: "in-process driver, PGlite, one process",
+    factory: testDatabases()[0]!,
+    processes: 1,
+    makeJobs: () => createInProcessJobs({ logger }),
+  },
+  {
+    name: "BullMQ, PostgreSQL, two processes",
+    factory: testDatabases()[1]!,
+    processes: 2,
+    makeJobs: () => createBullmqJobs({ connection: { url: REDIS_URL }, logger, prefix: RUN_PREFIX }),
+  },
+];
+
+afterAll(async () => {
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${RUN_PREFIX}*`, "COUNT", 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+});
+
+describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, makeJobs }) => {
+  let database: TestDatabase;
+  const pools: Database[] = [];
+  const nodes: Node[] = [];
+
+  afterEach(async () => {
+    for (const node of nodes.splice(0)) await node.jobs.stop();
+    for (const pool of pools.splice(0)) await pool.close();
+    await database.close();
+  });
+
+  it(
+    "sends an email whose scheduling failed on a later sweep, once, without a restart",
+    { timeout: 120_000 },
+    async () => {
+      database = await factory.open();
+      // The event comes through the real API; the server is gone before the nodes below start.
+      const server = await startTestServer({ database, env: { AUTH_RATE_LIMIT: "1000" } });
+      const event = await createEvent(await signUpOrganizer(server), { title: `Sweep ${unique()}` });
+      await server.close();
+
+      const sent: MailMessage[] = [];
+      const mailer: Mailer = {
+        async send(message) {
+          sent.push(message);
+        },
+        async close() {},
+      };
+      const state = { failing: true };
+      const clock = new TestClock();
+      for (let i = 0; i < processes; i++) {
+        // Each process gets its own pool, as separate processes would.
+        const pool = database.url ? await createDb({ url: database.url, poolSize: 5 }) : database;
+        if (pool !== database) pools.push(pool);
+        const jobs = flakyJobs(makeJobs(), state);
+        const auth = new AuthService(pool.db, mailer, clock, {
+          sessionTtlDays: 30,
+          magicLinkTtlMinutes: 30,
+          resetTtlMinutes: 60,
+          publicUrl: () => "http://localhost:3000",
+        });
+        const feature = createRegistrationFeature({
+          db: pool.db,
+          jobs,
+          mailer,
+          auth,
+          clock,
+          logger,
+          publicUrl: () => "http://localhost:3000",
+          mailSweepEveryMs: SWEEP_EVERY_MS,
+        });
+        await jobs.start();
+        await feature.rearm();
+        nodes.push({ feature, jobs });
+      }
+      // Every process armed the same next sweep: one job, with the slot in its id.
+      const sweeps = await nodes[0]!.jobs.pending(REGISTRATION_MAIL_SWEEP_JOB);
+      expect(sweeps).toHaveLength(1);
+      expect(sweeps[0]).toMatch(/^mail-sweep:\d+$/);
+      expect(Number(sweeps[0]!.split(":")[1]) % SWEEP_EVERY_MS).toBe(0);
+
+      // Registering commits the confirmation, but scheduling its email fails (and is only logged).
+      const email = `swept-${unique()}@example.it`;
+      const registered = await nodes[0]!.feature.service.register(
+        event.id,
+        { name: "Sara", email, locale: "en", answers: {} },
+        { kind: "self" },
+      );
+      expect(registered.registration.status).toBe("confirmed");
+      const unsent = async () =>
+        (
+          await database.db
+            .select({ sentAt: registrationMessages.sentAt })
+            .from(registrationMessages)
+            .where(eq(registrationMessages.registrationId, registered.registration.id))
+        ).filter((m) => m.sentAt === null).length;
+      expect(await unsent()).toBe(1);
+      // While scheduling keeps failing, sweeps come and go and nothing is sent (nor lost).
+      await new Promise((resolve) => setTimeout(resolve, 3 * SWEEP_EVERY_MS));
+      expect(sent).toEqual([]);
+      expect(await unsent()).toBe(1);
+
+      // Scheduling works again: a sweep (no restart) sends it, exactly once.
+      state.failing = false;
+      await expect
+        .poll(() => sent.filter((m) => m.to === email).length, { timeout: 20_000, interval: 200 })
+        .toBe(1);
+      expect(sent.find((m) => m.to === email)!.subject).toBe(`You're registered: ${event.title}`);
+      await expect.poll(unsent, { timeout: 5_000 }).toBe(0);
+      // More sweeps run (still armed, one at a time) and send nothing more.
+      await new Promise((resolve) => setTimeout(resolve, 3 * SWEEP_EVERY_MS));
+      expect(sent.filter((m) => m.to === email)).toHaveLength(1);
+      expect(await nodes[0]!.jobs.pending(REGISTRATION_MAIL_SWEEP_JOB)).toHaveLength(1);
+    },
+  );
+});
