@@ -8,7 +8,7 @@ import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createDb, eq, registrationMessages, type Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import { JobName, REGISTRATION_MAIL_SWEEP_JOB } from "@convivio/protocol";
+import { JobName, REGISTRATION_MAIL_SWEEP_JOB, reminderJobId } from "@convivio/protocol";
 import { AuthService } from "../auth/service.js";
 import type { Mailer, MailMessage } from "../email/mailer.js";
 import { createBullmqJobs } from "../jobs/bullmqJobs.js";
@@ -150,6 +150,13 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
             .where(eq(registrationMessages.registrationId, registered.registration.id))
         ).filter((m) => m.sentAt === null).length;
       expect(await unsent()).toBe(1);
+      // The failed email did not hold back the registration's reminders.
+      expect(await nodes[0]!.jobs.pending(JobName.reminder)).toEqual(
+        expect.arrayContaining([
+          reminderJobId(registered.registration.id, null, "24h"),
+          reminderJobId(registered.registration.id, null, "1h"),
+        ]),
+      );
       // While scheduling keeps failing, sweeps come and go and nothing is sent (nor lost).
       await new Promise((resolve) => setTimeout(resolve, 3 * SWEEP_EVERY_MS));
       expect(sent).toEqual([]);
