@@ -32,7 +32,7 @@ export interface LibraryFeature {
   sharing: Sharing;
   blobs: BlobStore;
   digest: LibraryDigest;
-  /** Arms the next weekly digest. Call after jobs.start(). */
+  /** Arms the next weekly digest and catches up the latest week if it never finished. Call after jobs.start(). */
   rearm(): Promise<void>;
   /** Pushes tallies to the senders' open pages through their `user:<id>` rooms. */
   attach(io: LiveServer): void;
@@ -58,7 +58,7 @@ export function createLibraryFeature(deps: LibraryFeatureDeps): LibraryFeature {
     blobs,
     digest,
     async rearm() {
-      await digest.arm();
+      await digest.rearm();
     },
     attach(io) {
       sharing.setNotifier((userIds, tally) => {
