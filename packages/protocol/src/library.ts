@@ -35,6 +35,10 @@ export const LIBRARY_LIMITS = {
   /** Largest attachment accepted, in bytes. */
   attachmentMaxBytes: 10 * 1024 * 1024,
   maxAttachments: 20,
+  /** Most adaptations an item page lists below an item (the rest are counted as not shown). */
+  adaptationsShownMax: 100,
+  /** How many levels of adaptations below an item a page walks (national -> regional -> local ...). */
+  adaptationDepthMax: 8,
 } as const;
 
 /** Attachment types accepted; the server checks the bytes, not only the declared type. */
@@ -130,7 +134,10 @@ export type ItemKind = z.infer<typeof ItemKind>;
 export const ITEM_STATUSES = ["draft", "published", "withdrawn"] as const;
 export const ItemStatus = z.enum(ITEM_STATUSES);
 export type ItemStatus = z.infer<typeof ItemStatus>;
-/** Horizontal sharing: the item's own community, its siblings (same parent) too, or everyone. */
+/**
+ * Horizontal sharing: the item's own community, its siblings (same parent) too, or everyone. A
+ * top-level community has no siblings: the server refuses "siblings" for its items.
+ */
 export const ITEM_AUDIENCES = ["community", "siblings", "everyone"] as const;
 export const ItemAudience = z.enum(ITEM_AUDIENCES);
 export type ItemAudience = z.infer<typeof ItemAudience>;
@@ -210,6 +217,17 @@ export const RelatedItem = z.object({
 });
 export type RelatedItem = z.infer<typeof RelatedItem>;
 
+/**
+ * One adaptation in the tree below an item: `parentId` is the item it is shown under (the page's
+ * item for a direct adaptation; for a copy of a copy, its nearest origin the caller may see) and
+ * `depth` its level below the page's item (1 = adapted from it directly).
+ */
+export const AdaptationNode = RelatedItem.extend({
+  parentId: LibraryItemId,
+  depth: z.number().int().positive(),
+});
+export type AdaptationNode = z.infer<typeof AdaptationNode>;
+
 export const ItemComment = z.object({
   id: ItemCommentId,
   author: PersonRef.nullable(),
@@ -234,12 +252,22 @@ export const LibraryItemDetail = LibraryItemSummary.extend({
   sourceBoardId: BoardId.nullable(),
   /** The chain of origins, nearest first, as far as the caller may see. */
   origins: z.array(RelatedItem),
-  /** Adaptations of this item the caller may see. */
-  adaptations: z.array(RelatedItem),
+  /**
+   * The adaptations below this item the caller may see, copies of copies included, in tree order
+   * (each right after the one it is shown under, siblings by community name), at most
+   * `LIBRARY_LIMITS.adaptationsShownMax`.
+   */
+  adaptations: z.array(AdaptationNode),
+  /** Adaptations below this item the caller may not see (drafts, other communities' own items). */
+  hiddenAdaptations: z.number().int().nonnegative(),
+  /** Whether the tree below goes on past what is listed (too many, or too deep). */
+  adaptationsTruncated: z.boolean(),
   attachments: z.array(ItemAttachment),
   comments: z.array(ItemComment),
   usefulByMe: z.boolean(),
   canEdit: z.boolean(),
+  /** Whether the caller may remove anyone's comment (editors and admins of the item's community). */
+  canModerateComments: z.boolean(),
   /** Whether the caller may send it down (an editor of its community, which has descendants). */
   canSendDown: z.boolean(),
 });
@@ -402,6 +430,8 @@ export const CommentBody = z.strictObject({
   body: z.string().trim().min(1).max(LIBRARY_LIMITS.commentMaxLength),
 });
 export const CommentResponse = z.object({ comment: ItemComment });
+/** A comment of an item: its author or an editor of the item's community may remove it. */
+export const ItemCommentParams = z.strictObject({ itemId: LibraryItemId, commentId: ItemCommentId });
 export const UsefulResponse = z.object({
   usefulCount: z.number().int().nonnegative(),
   usefulByMe: z.boolean(),

@@ -1,5 +1,6 @@
-// Where attachment bytes live: a small port with a disk adapter (the default, under DATA_DIR). An
-// S3-compatible adapter can implement the same three calls.
+// Where attachment bytes live: a small port with two adapters, picked in runtime.ts. The disk one
+// here is the default (under DATA_DIR/blobs); s3BlobStore.ts talks to S3-compatible storage when
+// the S3_* settings are given (a cluster needs it: one node's disk is not the others').
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve, sep } from "node:path";
 

@@ -43,6 +43,25 @@ export async function roleIn(
   return row?.role ?? null;
 }
 
+/**
+ * A top-level community has no siblings (only a shared parent makes communities siblings, and
+ * top-level ones are unrelated groups: sharing with "all other top-level communities" would reach
+ * other organizations), so its items are for the community or for everyone. Refused with a 400
+ * naming the field, on create, edit and publishing a board's results alike.
+ */
+export function assertAudienceFits(
+  community: Pick<CommunityRow, "parentId">,
+  audience: "community" | "siblings" | "everyone" | undefined,
+): void {
+  if (audience === "siblings" && community.parentId === null) {
+    throw new HttpError(
+      ErrorCode.validationFailed,
+      "A top-level community has no sibling communities: share with the community or with everyone",
+      [{ path: "audience", message: "siblings: not for an item of a top-level community" }],
+    );
+  }
+}
+
 export async function findCommunityBySlug(db: Db, slug: string): Promise<CommunityRow> {
   const [row] = await db.select().from(communities).where(eq(communities.slug, slug));
   if (!row) throw new HttpError(ErrorCode.notFound, "No such community");

@@ -1,5 +1,7 @@
 // Feedback on items (comments, "useful" marks) and what people follow for the weekly digest. Every
-// write first checks that the caller may see the item, through the same visibility rule.
+// write first checks that the caller may see the item, through the same visibility rule. A comment
+// is removed by its author, or by an editor or admin of the item's community (moderation: anyone
+// who may read an item for everyone may comment on it).
 import {
   and,
   asc,
@@ -22,6 +24,7 @@ import {
 } from "@convivio/protocol";
 import type { Actor } from "../auth/actor.js";
 import { HttpError } from "../http/problem.js";
+import { isEditor, roleIn } from "./communities.js";
 import { visibleItem } from "./items.js";
 
 export async function addComment(
@@ -42,6 +45,26 @@ export async function addComment(
     body: row!.body,
     createdAt: row!.createdAt.toISOString(),
   };
+}
+
+/**
+ * Removes a comment of an item the caller may see: their own, or anyone's when they edit or admin
+ * the item's community. A comment of another item is not found, whatever its id.
+ */
+export async function deleteComment(db: Db, actor: Actor, itemId: string, commentId: string): Promise<void> {
+  const item = await visibleItem(db, actor.user.id, itemId);
+  const [comment] = await db
+    .select({ id: libraryComments.id, authorId: libraryComments.authorId })
+    .from(libraryComments)
+    .where(and(eq(libraryComments.id, commentId), eq(libraryComments.itemId, item.id)));
+  if (!comment) throw new HttpError(ErrorCode.notFound, "No such comment on this item");
+  if (comment.authorId !== actor.user.id && !isEditor(await roleIn(db, item.communityId, actor.user.id))) {
+    throw new HttpError(
+      ErrorCode.forbidden,
+      "Only its author or an editor of the item's community may remove a comment",
+    );
+  }
+  await db.delete(libraryComments).where(eq(libraryComments.id, comment.id));
 }
 
 export async function setUseful(db: Db, actor: Actor, itemId: string, useful: boolean, now: Date) {

@@ -31,7 +31,7 @@ import type { Actor } from "../auth/actor.js";
 import { authorizeEvent } from "../access/permissions.js";
 import { HttpError } from "../http/problem.js";
 import type { BoardStore } from "../boards/store.js";
-import { findCommunity, isEditor, roleIn } from "./communities.js";
+import { assertAudienceFits, findCommunity, isEditor, roleIn } from "./communities.js";
 import { insertItem, reviseItem } from "./items.js";
 import { outcomeBody, outcomeSummary, wordsFor, type TableName } from "./outcomeText.js";
 import { removedBySanitizer } from "./scriptGuard.js";
@@ -220,6 +220,7 @@ export async function publishBoardResults(
       );
       return { id: existing.id, created: false };
     }
+    assertAudienceFits(community, options.audience);
     const title = options.title ?? `${board.title} — ${sessionTitle ?? event.title}`;
     const item = await insertItem(
       tx,

@@ -1,5 +1,6 @@
 // Library items: writing (every change of text is a new version), reading one item with its family
-// tree (origins and adaptations, as far as the caller may see), and the summaries listings show.
+// tree (origins up the chain, and the whole tree of adaptations below: national -> regional ->
+// local, as far as the caller may see), and the summaries listings show.
 import {
   and,
   asc,
@@ -15,10 +16,13 @@ import {
   sql,
   users,
   type Db,
+  type SQL,
   type Tx,
 } from "@convivio/db";
 import {
   ErrorCode,
+  LIBRARY_LIMITS,
+  type AdaptationNode,
   type AttachmentId,
   type BoardId,
   type ItemCommentId,
@@ -31,14 +35,19 @@ import {
 } from "@convivio/protocol";
 import { HttpError } from "../http/problem.js";
 import { renderMarkdown } from "../events/markdown.js";
-import { descendantsOf, isEditor, refOf, roleIn } from "./communities.js";
-import { canSeeItem, viewerOf } from "./visibility.js";
+import { assertAudienceFits, descendantsOf, findCommunity, isEditor, refOf, roleIn } from "./communities.js";
+import { canSeeItem, viewerOf, type ItemViewer } from "./visibility.js";
 
 export type ItemRow = typeof libraryItems.$inferSelect;
 type ItemInsert = typeof libraryItems.$inferInsert;
 
 /** How far up the "adapted from" chain an item page looks. */
 const MAX_ORIGINS = 10;
+/**
+ * How many adaptations below an item a page reads to list the visible ones and count the others
+ * (an act sent down to thousands of councils may have thousands of copies).
+ */
+const ADAPTATIONS_READ_MAX = 1_000;
 
 /** The fields a new item takes; `version` 1 is written with it. */
 export type NewItem = Pick<
@@ -145,6 +154,7 @@ export async function editItem(
     if (audienceChanges && item.status !== "draft" && !editor) {
       throw new HttpError(ErrorCode.forbidden, "Changing who sees a published item needs the editor role");
     }
+    if (audienceChanges) assertAudienceFits(await findCommunity(tx, item.communityId), edit.audience);
     const textChanged = TEXT_FIELDS.some(
       (field) => edit[field] !== undefined && JSON.stringify(edit[field]) !== JSON.stringify(item[field]),
     );
@@ -271,11 +281,7 @@ export async function summariesOf(db: Db, ids: string[]): Promise<LibraryItemSum
   });
 }
 
-async function relatedWhere(
-  db: Db,
-  viewerId: string | null,
-  where: ReturnType<typeof eq>,
-): Promise<RelatedItem[]> {
+async function relatedWhere(db: Db, viewerId: string | null, where: SQL): Promise<RelatedItem[]> {
   const rows = await db
     .select({
       id: libraryItems.id,
@@ -293,6 +299,87 @@ async function relatedWhere(
     status: r.status,
     community: refOf(r.community),
   }));
+}
+
+interface TreeRow extends Record<string, unknown> {
+  id: string;
+  parent_id: string;
+  depth: number;
+  visible: boolean;
+}
+
+/**
+ * The tree of adaptations below an item (copies, copies of copies, ...), as far as the viewer may
+ * see. A copy they may not see is counted, not listed; a visible copy below it is listed under its
+ * nearest visible origin (its own page names where it came from, as far as the viewer may see).
+ * Bounded: `LIBRARY_LIMITS.adaptationDepthMax` levels, `ADAPTATIONS_READ_MAX` copies read,
+ * `LIBRARY_LIMITS.adaptationsShownMax` listed; `truncated` says the tree goes on.
+ */
+export async function adaptationTree(
+  db: Db,
+  viewerId: string | null,
+  itemId: string,
+): Promise<{ nodes: AdaptationNode[]; hidden: number; truncated: boolean }> {
+  const viewer: ItemViewer | null = await viewerOf(db, viewerId);
+  const depthMax = LIBRARY_LIMITS.adaptationDepthMax;
+  // One level more than shown, to know whether the tree goes deeper. "adapted from" is set once,
+  // on a new copy, to an item that exists: the links form a tree, so the walk cannot loop.
+  const { rows } = await db.execute<TreeRow>(sql`
+    WITH RECURSIVE below(id, parent_id, depth) AS (
+      SELECT c.id, c.adapted_from_id, 1 FROM library_items c WHERE c.adapted_from_id = ${itemId}
+      UNION ALL
+      SELECT c.id, c.adapted_from_id, below.depth + 1
+        FROM library_items c JOIN below ON c.adapted_from_id = below.id
+       WHERE below.depth <= ${depthMax}
+    )
+    SELECT below.id, below.parent_id, below.depth, ${canSeeItem(viewer)} AS visible
+      FROM below JOIN library_items ON library_items.id = below.id
+     ORDER BY below.depth, below.id
+     LIMIT ${ADAPTATIONS_READ_MAX + 1}`);
+  let truncated = rows.length > ADAPTATIONS_READ_MAX;
+  const parentOf = new Map<string, string>();
+  const depthOf = new Map<string, number>();
+  const visible = new Set<string>();
+  let hidden = 0;
+  // Level by level, so a copy's origin is always read before it.
+  for (const row of rows.slice(0, ADAPTATIONS_READ_MAX)) {
+    const depth = Number(row.depth);
+    if (depth > depthMax || (row.parent_id !== itemId && !parentOf.has(row.parent_id))) {
+      truncated = true;
+      continue;
+    }
+    parentOf.set(row.id, row.parent_id);
+    depthOf.set(row.id, depth);
+    if (row.visible) visible.add(row.id);
+    else hidden += 1;
+  }
+  const shownUnder = (id: string): string => {
+    let parent = parentOf.get(id)!;
+    while (parent !== itemId && !visible.has(parent)) parent = parentOf.get(parent)!;
+    return parent;
+  };
+  const related = visible.size
+    ? await relatedWhere(db, viewerId, inArray(libraryItems.id, [...visible]))
+    : [];
+  // relatedWhere orders by community name, so each one's children come out in that order.
+  const children = new Map<string, RelatedItem[]>();
+  for (const node of related) {
+    const parent = shownUnder(node.id);
+    children.set(parent, [...(children.get(parent) ?? []), node]);
+  }
+  const nodes: AdaptationNode[] = [];
+  const visit = (parentId: string): void => {
+    for (const child of children.get(parentId) ?? []) {
+      if (nodes.length >= LIBRARY_LIMITS.adaptationsShownMax) {
+        truncated = true;
+        return;
+      }
+      nodes.push({ ...child, parentId: parentId as LibraryItemId, depth: depthOf.get(child.id)! });
+      visit(child.id);
+    }
+  };
+  visit(itemId);
+  return { nodes, hidden, truncated };
 }
 
 /** The item page: the item, its family tree, attachments, comments and what the caller may do. */
@@ -317,8 +404,8 @@ export async function itemDetail(
       .where(eq(libraryItems.id, originId));
     originId = up?.adaptedFromId ?? null;
   }
-  const [adaptations, attachments, comments, mine, role] = await Promise.all([
-    relatedWhere(db, viewerId, eq(libraryItems.adaptedFromId, item.id)),
+  const [tree, attachments, comments, mine, role] = await Promise.all([
+    adaptationTree(db, viewerId, item.id),
     db
       .select()
       .from(libraryAttachments)
@@ -346,7 +433,9 @@ export async function itemDetail(
     bodyHtml: renderMarkdown(item.body),
     sourceBoardId: item.sourceBoardId as BoardId | null,
     origins,
-    adaptations,
+    adaptations: tree.nodes,
+    hiddenAdaptations: tree.hidden,
+    adaptationsTruncated: tree.truncated,
     attachments: attachments.map((a) => ({
       id: a.id as AttachmentId,
       filename: a.filename,
@@ -362,6 +451,7 @@ export async function itemDetail(
     })),
     usefulByMe: mine.length > 0,
     canEdit: editor || (role !== null && item.authorId === viewerId),
+    canModerateComments: editor,
     canSendDown: hasDescendants && item.status === "published",
   };
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
-import { eq, events, sql } from "@convivio/db";
+import { eq, events } from "@convivio/db";
 import {
   JobName,
   PROTOCOL_VERSION,
@@ -180,6 +180,12 @@ describe("from live work to the library", () => {
     const participant = new TestClient(server.url);
     participant.cookie = alice!.cookie;
     expect((await participant.post(`/api/boards/${world.boardId}/library`, {})).status).toBe(403);
+    // The community is a top-level one: it has no siblings to share with.
+    const toSiblings = await facilitator.post(`/api/boards/${world.boardId}/library`, {
+      audience: "siblings",
+    });
+    expect(toSiblings.status).toBe(400);
+    expect(toSiblings.body).toMatchObject({ code: "validation_failed", issues: [{ path: "audience" }] });
 
     const published = await facilitator.post(`/api/boards/${world.boardId}/library`, {
       audience: "everyone",
@@ -226,11 +232,17 @@ test("a member added to a community sees its community-only items at once", asyn
     status: "published",
   });
   const late = tree.outsider;
+  const found = async () =>
+    (
+      (await late.client.get(`/api/library/items?q=${encodeURIComponent("Solo membri")}`))
+        .body as LibrarySearchResponse
+    ).items.map((i) => i.id);
   expect((await late.client.get(`/api/library/items/${item.id}`)).status).toBe(404);
+  expect(await found()).not.toContain(item.id);
   await addMember(national, roma, late, "member");
+  // The page and search alike: no membership is cached anywhere.
   expect((await late.client.get(`/api/library/items/${item.id}`)).status).toBe(200);
-  const rows = await server.database.db.execute<{ n: number }>(sql`SELECT 1 AS n`);
-  expect(rows.rows).toHaveLength(1);
+  expect(await found()).toContain(item.id);
 });
 
 describe("weekly digest", () => {

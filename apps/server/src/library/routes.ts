@@ -10,8 +10,8 @@ import { HttpError } from "../http/problem.js";
 import type { BoardStore } from "../boards/store.js";
 import type { BlobStore } from "./blobStore.js";
 import { addAttachment, deleteAttachment, readAttachment, readAttachmentBytes } from "./attachments.js";
-import { isEditor, listCommunities, roleIn } from "./communities.js";
-import { addComment, follow, listFollows, setUseful, unfollow } from "./feedback.js";
+import { assertAudienceFits, findCommunity, isEditor, listCommunities, roleIn } from "./communities.js";
+import { addComment, deleteComment, follow, listFollows, setUseful, unfollow } from "./feedback.js";
 import { promoteIdea, publishBoardResults } from "./fromBoard.js";
 import { editItem, insertItem, itemDetail, itemVersions } from "./items.js";
 import { assertNoScript } from "./scriptGuard.js";
@@ -42,6 +42,7 @@ export function libraryRoutes({ db, clock, sharing, blobs, boards }: LibraryRout
         assertNoScript(body.body);
         const role = await roleIn(db, body.communityId, actor.user.id);
         if (role === null) throw new HttpError(ErrorCode.forbidden, "Write in a community you belong to");
+        assertAudienceFits(await findCommunity(db, body.communityId), body.audience);
         if (body.status === "published" && !isEditor(role)) {
           throw new HttpError(ErrorCode.forbidden, "Publishing needs the editor role; save a draft");
         }
@@ -113,6 +114,10 @@ export function libraryRoutes({ db, clock, sharing, blobs, boards }: LibraryRout
         status: 201,
         body: { comment: await addComment(db, actor, params.itemId, body.body, clock.now()) },
       }),
+      deleteItemComment: async ({ actor, params }) => {
+        await deleteComment(db, actor, params.itemId, params.commentId);
+        return { status: 204 };
+      },
       markItemUseful: async ({ actor, params }) => ({
         status: 200,
         body: await setUseful(db, actor, params.itemId, true, clock.now()),
