@@ -1,5 +1,5 @@
 import type { VideoGrant } from "livekit-server-sdk";
-import type { EventRole } from "@convivio/protocol";
+import { Permission, rolesAllow, type EventRole } from "@convivio/protocol";
 
 /** A plenary has a stage (speakers and facilitators publish, the rest watch); at a table everyone talks. */
 export type RoomKind = "plenary" | "table";
@@ -15,8 +15,10 @@ export interface MediaGrantRequest {
   hidden?: boolean;
 }
 
-const canLead = (roles: readonly EventRole[]) => roles.includes("organizer") || roles.includes("facilitator");
-const canPresent = (roles: readonly EventRole[]) => canLead(roles) || roles.includes("speaker");
+// From the permission table, as every route and socket handler asks: a role's media rights cannot
+// drift from what it may do elsewhere. Listening in unseen is facilitating; the stage is presenting.
+const canLead = (roles: readonly EventRole[]) => rolesAllow(roles, Permission.facilitateSession);
+const canPresent = (roles: readonly EventRole[]) => rolesAllow(roles, Permission.presentOnStage);
 
 /**
  * The LiveKit rights for one person in one room: nothing beyond what their role and the room
