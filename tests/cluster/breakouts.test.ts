@@ -34,6 +34,8 @@ const KILLED_ROUND_MS = 30_000;
 /** A second firing of a timer job would follow at once; this long without one is taken as none. */
 const SETTLE_MS = 5_000;
 const ACK_TIMEOUT_MS = 30_000;
+/** People whose tab was on a killed node must be back, seated, through another node within this long. */
+const BACK_WITHIN_MS = 10_000;
 
 /** One browser tab following the session's breakouts on one node, recording what it is told. */
 class BreakoutTab {
@@ -268,7 +270,9 @@ describe("breakouts on three nodes", () => {
       expect(seat!.table).not.toBeNull();
       expect((await seatOf(tab.person, nodes[1]!)).table?.id).toBe(seat!.table!.id);
     }
-    console.info(`stranded people back on another node ${Date.now() - killedAt} ms after the kill`);
+    const backAfterMs = Date.now() - killedAt;
+    console.info(`stranded people back on another node ${backAfterMs} ms after the kill`);
+    expect(backAfterMs).toBeLessThan(BACK_WITHIN_MS);
 
     const everyone = [...survivors, ...back];
     await eventually(() => {
