@@ -30,6 +30,8 @@ describe.each(testDatabases())("accounts on $driver", ({ open }) => {
     });
     expect(signUp.status).toBe(201);
     expect(signUp.headers.get("set-cookie")).toMatch(/convivio_session=.*HttpOnly.*SameSite=Lax/i);
+    // Not Secure outside production: a plain http://localhost must keep its session.
+    expect(signUp.headers.get("set-cookie")).not.toMatch(/;\s*Secure/i);
     expect((await client.get("/api/me")).status).toBe(200);
 
     expect((await client.post("/api/auth/sign-out")).status).toBe(204);
@@ -139,9 +141,31 @@ describe.each(testDatabases())("accounts on $driver", ({ open }) => {
     expect(madeUp.body).toMatchObject({ code: "token_invalid" });
   });
 
-  it("answers a magic-link or reset request the same for unknown addresses", async () => {
-    const reset = await server.client().post("/api/auth/password-reset", { email: email() });
-    expect(reset.status).toBe(202);
+  it("answers a magic-link or reset request the same for known and unknown addresses", async () => {
+    const known = email();
+    await server.client().post("/api/auth/sign-up", { name: "Nora", email: known, password: PASSWORD });
+    const unknown = email();
+    const outbox = async (to: string) =>
+      (
+        (await server.client().get("/api/dev/outbox")).body as { messages: { to: string; subject: string }[] }
+      ).messages
+        .filter((m) => m.to === to)
+        .map((m) => m.subject)
+        .sort();
+    // The reset first: asking for a magic link makes an account of an unknown address.
+    for (const path of ["/api/auth/password-reset", "/api/auth/magic-link"]) {
+      const forKnown = await server.client().post(path, { email: known, locale: "en" });
+      const forUnknown = await server.client().post(path, { email: unknown, locale: "en" });
+      expect(forKnown.status, path).toBe(202);
+      expect(forUnknown.status, path).toBe(forKnown.status);
+      expect(forUnknown.text, path).toBe(forKnown.text);
+      expect(forUnknown.headers.get("content-type"), path).toBe(forKnown.headers.get("content-type"));
+      expect(forUnknown.headers.get("set-cookie"), path).toBeNull();
+    }
+    // The known account gets both links. An unknown address gets no reset link; it does get the
+    // sign-in link, by design: attendees need no account, a magic link is how one starts.
+    expect(await outbox(known)).toEqual(["Reset your Convivio password", "Your Convivio sign-in link"]);
+    expect(await outbox(unknown)).toEqual(["Your Convivio sign-in link"]);
   });
 
   it("revokes every session on sign-out-everywhere", async () => {
@@ -222,6 +246,39 @@ describe.each(testDatabases())("accounts on $driver", ({ open }) => {
     await client.post("/api/auth/sign-up", { name: "Ivo", email: email(), password: PASSWORD });
     const res = await client.patch("/api/me", { name: "Ivo Neri", locale: "en" });
     expect(res.body).toMatchObject({ user: { name: "Ivo Neri", locale: "en" } });
+  });
+});
+
+describe.each([
+  { name: "NODE_ENV=production", env: { NODE_ENV: "production" } },
+  { name: "SECURE_COOKIES=true", env: { SECURE_COOKIES: "true" } },
+])("the session cookie with $name", ({ env }) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ env: { AUTH_RATE_LIMIT: "1000", ...env } });
+  });
+  afterAll(() => server.close());
+
+  const sessionCookie = (res: { headers: Headers }) =>
+    res.headers.getSetCookie().find((line) => line.startsWith("convivio_session="));
+
+  it("is Secure, HttpOnly and SameSite=Lax when set, and Secure when cleared", async () => {
+    const client = server.client();
+    const signUp = await client.post("/api/auth/sign-up", {
+      name: "Sicura",
+      email: email(),
+      password: PASSWORD,
+    });
+    expect(signUp.status).toBe(201);
+    const set = sessionCookie(signUp);
+    expect(set).toBeDefined();
+    const attributes = set!.split(";").map((a) => a.trim().toLowerCase());
+    expect(attributes).toEqual(expect.arrayContaining(["secure", "httponly", "samesite=lax", "path=/"]));
+    const signOut = await client.post("/api/auth/sign-out");
+    expect(signOut.status).toBe(204);
+    const cleared = sessionCookie(signOut);
+    expect(cleared).toMatch(/^convivio_session=;/);
+    expect(cleared!.split(";").map((a) => a.trim().toLowerCase())).toContain("secure");
   });
 });
 
