@@ -1,5 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agendaSessions, count, eventMembers, events, spaces, users } from "@convivio/db";
+import {
+  agendaSessions,
+  communities,
+  communityMembers,
+  count,
+  eq,
+  eventMembers,
+  events,
+  libraryItemVersions,
+  libraryItems,
+  spaces,
+  users,
+} from "@convivio/db";
+import { seedLibraryDemo } from "../library/demoSeed.js";
 import { startTestServer, type TestServer } from "../test/harness.js";
 import { DEMO_EVENT_SLUG, seedDemo } from "./seed.js";
 
@@ -42,6 +55,62 @@ describe("the demo seed", () => {
     const form = (await server.client().get(`/api/events/${DEMO_EVENT_SLUG}/registration`)).body;
     expect(form).toMatchObject({ state: "open", capacity: 80, consent: { version: "demo-1" } });
     expect((form as { sessions: unknown[] }).sessions).toHaveLength(2);
+  });
+
+  it("`npm start -- --demo` twice (the event, then the library's communities and items) duplicates nothing", async () => {
+    const db = server.database.db;
+    const libraryCounts = async () => {
+      const [[c], [m], [i], [v]] = await Promise.all([
+        db.select({ n: count() }).from(communities),
+        db.select({ n: count() }).from(communityMembers),
+        db.select({ n: count() }).from(libraryItems),
+        db.select({ n: count() }).from(libraryItemVersions),
+      ]);
+      return { communities: c!.n, communityMembers: m!.n, items: i!.n, itemVersions: v!.n };
+    };
+    // As main.ts does with --demo.
+    const seedAll = async () => {
+      const links = await seedDemo(db, server.auth);
+      links.people.push(...(await seedLibraryDemo(db, server.auth, links.eventSlug)));
+      return links;
+    };
+    const first = await seedAll();
+    const after = { ...(await counts()), ...(await libraryCounts()) };
+    // Three people of the event, three library editors; Italia, Lazio, Lombardia, Roma, Milano and
+    // the community of practice; a national admin of four, one admin each for Roma and Milano, the
+    // facilitator as an editor of the practice; an act and a practice, one version each.
+    expect(after).toEqual({
+      users: 6,
+      events: 1,
+      spaces: 2,
+      sessions: 4,
+      members: 3,
+      communities: 6,
+      communityMembers: 7,
+      items: 2,
+      itemVersions: 2,
+    });
+    const second = await seedAll();
+    expect({ ...(await counts()), ...(await libraryCounts()) }).toEqual(after);
+    expect(second.people.map((p) => p.label)).toEqual(first.people.map((p) => p.label));
+    expect(second.people.map((p) => p.label)).toEqual([
+      "organizer",
+      "facilitator",
+      "attendee",
+      "national",
+      "roma",
+      "milano",
+    ]);
+    // The demo event still belongs to the community of practice.
+    const [event] = await db
+      .select({ communityId: events.communityId })
+      .from(events)
+      .where(eq(events.slug, DEMO_EVENT_SLUG));
+    const [practice] = await db
+      .select({ id: communities.id })
+      .from(communities)
+      .where(eq(communities.slug, "tecnologie-partecipazione"));
+    expect(event!.communityId).toBe(practice!.id);
   });
 
   it("prints sign-in links that work for the organizer, the facilitator and the attendee", async () => {
