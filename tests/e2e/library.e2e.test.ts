@@ -2,7 +2,8 @@
 // communities; one adopts and adapts it, the other reports an outcome; the sender's open page
 // shows both on the tally without a reload (the sender has no seat below: the copy shows as being
 // adapted until Roma publishes it, then opens). The sender follows a tag and stops following from
-// the page the digest links to. Then a facilitator turns one idea into a draft item, publishes a
+// the page the digest links to. A reader comments on the act and removes her own words; the national
+// editor removes an abusive comment for everyone. Then a facilitator turns one idea into a draft item, publishes a
 // board's results to the library in one action and finds them by search. Against the built server
 // with its demo data.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -157,6 +158,47 @@ describe("the library in the browser", () => {
     await row.getByRole("button", { name: "Stop following bilancio" }).click();
     await row.waitFor({ state: "detached" });
     await national.getByText("You follow nothing yet.").waitFor();
+  });
+
+  it("readers comment; an author removes their own comment and the act's editor moderates", async () => {
+    // The organizer of the demo event, a reader here (Sara signs in later, for the board).
+    const giulia = await signInAs("organizer", { locale: "it" });
+    await giulia.goto(actUrl);
+    const comments = giulia.locator(".lib-comments");
+    const write = async (text: string) => {
+      await comments.getByLabel("Aggiungi un commento").fill(text);
+      const submit = comments.getByRole("button", { name: "Commenta" });
+      await submit.click();
+      await comments.getByText(text).waitFor();
+      // The button stays busy until the list is fresh: a click before then is ignored.
+      await expect.poll(() => submit.getAttribute("aria-disabled")).toBeNull();
+    };
+    await write("Lo proponiamo anche nel nostro comune.");
+    await write("Scritto di fretta, lo tolgo.");
+    await write("Offerta imperdibile: clicca qui!!!");
+    // Her own comment: removed after a second click.
+    const hasty = comments.locator("li", { hasText: "Scritto di fretta, lo tolgo." });
+    await hasty.getByRole("button", { name: "Rimuovi il commento di Giulia Ferri" }).click();
+    await hasty.getByText("Rimuovere il tuo commento?").waitFor();
+    await hasty.getByRole("button", { name: "Rimuovi", exact: true }).click();
+    await hasty.waitFor({ state: "detached" });
+
+    // The act's editor (Italia's) moderates: she may remove anyone's comment there.
+    await national.goto(actUrl);
+    const moderated = national.locator(".lib-comments");
+    await moderated.getByText("Offerta imperdibile: clicca qui!!!").waitFor();
+    const spam = moderated.locator("li", { hasText: "Offerta imperdibile" });
+    await spam.getByRole("button", { name: "Remove the comment by Giulia Ferri" }).click();
+    await spam.getByText("Remove this comment by Giulia Ferri for everyone?").waitFor();
+    await screenshot(national, "library-12-moderate-comment");
+    await spam.getByRole("button", { name: "Remove", exact: true }).click();
+    await spam.waitFor({ state: "detached" });
+    await moderated.getByText("Lo proponiamo anche nel nostro comune.").waitFor();
+
+    // Giulia's page, reloaded: the spam is gone for everyone.
+    await giulia.reload();
+    await comments.getByText("Lo proponiamo anche nel nostro comune.").waitFor();
+    expect(await comments.getByText("Offerta imperdibile: clicca qui!!!").count()).toBe(0);
   });
 
   it("a facilitator publishes a board's results to the library and finds them by search", async () => {

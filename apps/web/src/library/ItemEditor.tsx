@@ -74,6 +74,13 @@ function ItemEditor({ item }: { item: LibraryItemDetail | null }) {
   const communityId = form.communityId || mine[0]?.id || "";
   const role = mine.find((c) => c.id === (item ? item.community.id : communityId))?.myRole ?? null;
   const canPublish = role === "editor" || role === "admin";
+  // Communities are siblings when they share a parent: a top-level one has none, and the server
+  // refuses "siblings" for its items, so the choice is not offered there.
+  const isTopLevel =
+    (communities.data?.communities ?? []).find((c) => c.id === (item ? item.community.id : communityId))
+      ?.parentId === null;
+  const audiences = ITEM_AUDIENCES.filter((a) => !(isTopLevel && a === "siblings"));
+  const audience: ItemAudience = audiences.includes(form.audience) ? form.audience : "community";
   const tags = form.tags
     .split(",")
     .map((tag) => tag.trim().toLowerCase())
@@ -89,7 +96,7 @@ function ItemEditor({ item }: { item: LibraryItemDetail | null }) {
         tags,
         territory: form.territory.trim() || null,
         language: form.language as "it" | "en",
-        audience: form.audience,
+        audience,
       };
       return item
         ? call("updateLibraryItem", {
@@ -178,15 +185,16 @@ function ItemEditor({ item }: { item: LibraryItemDetail | null }) {
             <span className="field-label">{t("library.editor.audience")}</span>
             <select
               className="input select"
-              value={form.audience}
+              value={audience}
               onChange={(e) => set("audience", e.target.value as ItemAudience)}
             >
-              {ITEM_AUDIENCES.map((audience) => (
-                <option key={audience} value={audience}>
-                  {t(`library.audience.${audience}`)}
+              {audiences.map((option) => (
+                <option key={option} value={option}>
+                  {t(`library.audience.${option}`)}
                 </option>
               ))}
             </select>
+            {isTopLevel ? <span className="field-hint">{t("library.editor.noSiblingsAtTop")}</span> : null}
           </label>
         </div>
         <label className="field">

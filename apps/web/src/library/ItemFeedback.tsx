@@ -1,9 +1,16 @@
-// Feedback and files on an item page: the "useful" mark, comments, and attachments (a PDF or an
-// image, uploaded as raw bytes; the server checks size and type by the content).
+// Feedback and files on an item page: the "useful" mark, comments (removed by their author, or by
+// an editor of the item's community as moderation, after a second click), and attachments (a PDF
+// or an image, uploaded as raw bytes; the server checks size and type by the content).
 import { useId, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { ATTACHMENT_TYPES, LIBRARY_LIMITS, routes, type LibraryItemDetail } from "@convivio/protocol";
+import {
+  ATTACHMENT_TYPES,
+  LIBRARY_LIMITS,
+  routes,
+  type ItemComment,
+  type LibraryItemDetail,
+} from "@convivio/protocol";
 import { ApiError, buildPath, buildQuery, call } from "../api/client";
 import { useMe } from "../auth/session";
 import { Button } from "../ui/Button";
@@ -56,6 +63,18 @@ export function ItemComments({ item }: { item: LibraryItemDetail }) {
     event.preventDefault();
     if (body.trim()) add.mutate();
   };
+  // The comment whose removal waits for a second click.
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const remove = useMutation({
+    mutationFn: (commentId: string) => call("deleteItemComment", { params: { itemId: item.id, commentId } }),
+    onSuccess: async () => {
+      setConfirming(null);
+      await queryClient.invalidateQueries({ queryKey: libraryKeys.item(item.id) });
+    },
+  });
+  const isOwn = (comment: ItemComment) => Boolean(me.data) && comment.author?.id === me.data?.id;
+  const mayRemove = (comment: ItemComment) =>
+    isOwn(comment) || (Boolean(me.data) && item.canModerateComments);
   return (
     <section className="card lib-comments" aria-labelledby={headingId}>
       <h2 id={headingId}>{t("library.comments.title", { count: item.comments.length })}</h2>
@@ -68,6 +87,47 @@ export function ItemComments({ item }: { item: LibraryItemDetail }) {
               <span className="muted">{format(comment.createdAt, true)}</span>
             </p>
             <p className="lib-comment-body">{comment.body}</p>
+            {mayRemove(comment) ? (
+              confirming === comment.id ? (
+                <div className="lib-comment-confirm" role="group" aria-label={t("library.comments.remove")}>
+                  <span>
+                    {isOwn(comment)
+                      ? t("library.comments.confirmOwn")
+                      : t("library.comments.confirmModerate", {
+                          name: comment.author?.name ?? t("library.comments.someone"),
+                        })}
+                  </span>
+                  <Button
+                    variant="danger"
+                    className="btn-small"
+                    busy={remove.isPending}
+                    onClick={() => remove.mutate(comment.id)}
+                  >
+                    {t("library.comments.remove")}
+                  </Button>
+                  <Button variant="ghost" className="btn-small" onClick={() => setConfirming(null)}>
+                    {t("common.cancel")}
+                  </Button>
+                </div>
+              ) : (
+                <button
+                  type="button"
+                  className="btn btn-ghost btn-small lib-comment-remove"
+                  onClick={() => {
+                    remove.reset();
+                    setConfirming(comment.id);
+                  }}
+                  aria-label={t("library.comments.removeOf", {
+                    name: comment.author?.name ?? t("library.comments.someone"),
+                  })}
+                >
+                  {t("library.comments.remove")}
+                </button>
+              )
+            ) : null}
+            {confirming === comment.id && remove.isError ? (
+              <FormAlert message={errorMessage(remove.error)} />
+            ) : null}
           </li>
         ))}
       </ul>

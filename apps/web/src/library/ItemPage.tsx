@@ -1,10 +1,10 @@
-// One library item: its text, where it came from and who adapted it, its attachments, what
+// One library item: its text, where it came from and the tree of adaptations below it, its attachments, what
 // changed between versions, comments and "useful" marks; for the editors of its community, the
 // send-down dialog and the live tally of what the receiving communities did with it.
 import { Link, useParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import type { LibraryItemDetail } from "@convivio/protocol";
+import type { AdaptationNode, LibraryItemDetail } from "@convivio/protocol";
 import { call, isApiError } from "../api/client";
 import { PageLoadError, PageLoading } from "../shell/PageState";
 import { useDocumentTitle } from "../ui/useDocumentTitle";
@@ -111,37 +111,75 @@ export function ItemPage() {
   );
 }
 
-/** Where the item came from (up the chain) and who adapted it (one level down). */
+/**
+ * Where the item came from (up the chain) and the tree of adaptations below it, copies of copies
+ * included (national -> regional -> local), as far as the reader may see; the others are counted.
+ */
 function FamilyTree({ item }: { item: LibraryItemDetail }) {
   const { t } = useTranslation();
   const chain = [...item.origins].reverse();
+  const below = new Map<string, AdaptationNode[]>();
+  for (const node of item.adaptations) below.set(node.parentId, [...(below.get(node.parentId) ?? []), node]);
   return (
-    <ol className="lib-tree">
-      {chain.map((origin) => (
-        <li key={origin.id}>
-          <Link to={`/library/items/${origin.id}`}>{origin.title}</Link>
-          <span className="muted"> · {origin.community.name}</span>
+    <>
+      <ol className="lib-tree">
+        {chain.map((origin) => (
+          <li key={origin.id}>
+            <Link to={`/library/items/${origin.id}`}>{origin.title}</Link>
+            <span className="muted"> · {origin.community.name}</span>
+          </li>
+        ))}
+        <li aria-current="page">
+          <strong>{item.title}</strong>
+          <span className="muted"> · {item.community.name}</span>
+          {item.adaptations.length ? (
+            <Adaptations parentId={item.id} parentDepth={0} below={below} />
+          ) : item.hiddenAdaptations === 0 ? (
+            <p className="muted">{t("library.item.noAdaptations")}</p>
+          ) : null}
+        </li>
+      </ol>
+      {item.hiddenAdaptations > 0 ? (
+        <p className="muted lib-tree-note">
+          {t("library.item.hiddenAdaptations", { count: item.hiddenAdaptations })}
+        </p>
+      ) : null}
+      {item.adaptationsTruncated ? (
+        <p className="muted lib-tree-note">{t("library.item.moreAdaptations")}</p>
+      ) : null}
+    </>
+  );
+}
+
+/** The adaptations shown under one item of the tree, each with its own below it. */
+function Adaptations({
+  parentId,
+  parentDepth,
+  below,
+}: {
+  parentId: string;
+  parentDepth: number;
+  below: ReadonlyMap<string, AdaptationNode[]>;
+}) {
+  const { t } = useTranslation();
+  const nodes = below.get(parentId) ?? [];
+  if (nodes.length === 0) return null;
+  return (
+    <ul aria-label={parentDepth === 0 ? t("library.item.adaptations") : undefined}>
+      {nodes.map((child) => (
+        <li key={child.id}>
+          <Link to={`/library/items/${child.id}`}>{child.title}</Link>
+          <span className="muted"> · {child.community.name}</span>
+          {child.status !== "published" ? (
+            <span className="pill lib-status"> {t(`library.status.${child.status}`)}</span>
+          ) : null}
+          {/* Shown under its nearest origin the reader may see: the one between is not shown. */}
+          {child.depth > parentDepth + 1 ? (
+            <span className="muted lib-tree-via"> ({t("library.item.viaHidden")})</span>
+          ) : null}
+          <Adaptations parentId={child.id} parentDepth={child.depth} below={below} />
         </li>
       ))}
-      <li aria-current="page">
-        <strong>{item.title}</strong>
-        <span className="muted"> · {item.community.name}</span>
-        {item.adaptations.length ? (
-          <ul>
-            {item.adaptations.map((child) => (
-              <li key={child.id}>
-                <Link to={`/library/items/${child.id}`}>{child.title}</Link>
-                <span className="muted"> · {child.community.name}</span>
-                {child.status !== "published" ? (
-                  <span className="pill lib-status"> {t(`library.status.${child.status}`)}</span>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p className="muted">{t("library.item.noAdaptations")}</p>
-        )}
-      </li>
-    </ol>
+    </ul>
   );
 }

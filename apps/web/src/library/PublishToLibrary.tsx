@@ -62,7 +62,12 @@ function PublishDialog({
     (c) => c.myRole === "editor" || c.myRole === "admin",
   );
   const [communityId, setCommunityId] = useState("");
-  const [audience, setAudience] = useState<ItemAudience>("everyone");
+  const [chosenAudience, setAudience] = useState<ItemAudience>("everyone");
+  // A top-level community has no siblings (the server refuses the choice): not offered for one
+  // picked here. For the event's own community the server's answer says so if it is one.
+  const isTopLevel = editable.find((c) => c.id === communityId)?.parentId === null;
+  const audiences = ITEM_AUDIENCES.filter((a) => !(isTopLevel && a === "siblings"));
+  const audience: ItemAudience = audiences.includes(chosenAudience) ? chosenAudience : "community";
   const publish = useMutation({
     mutationFn: () =>
       call("publishBoardToLibrary", {
@@ -112,7 +117,7 @@ function PublishDialog({
           value={audience}
           onChange={(e) => setAudience(e.target.value as ItemAudience)}
         >
-          {ITEM_AUDIENCES.map((a) => (
+          {audiences.map((a) => (
             <option key={a} value={a}>
               {t(`library.audience.${a}`)}
             </option>
