@@ -249,7 +249,7 @@ describe.each(testDatabases())("accounts on $driver", ({ open }) => {
   });
 });
 
-describe.each([
+describe.each<{ name: string; env: Record<string, string> }>([
   { name: "NODE_ENV=production", env: { NODE_ENV: "production" } },
   { name: "SECURE_COOKIES=true", env: { SECURE_COOKIES: "true" } },
 ])("the session cookie with $name", ({ env }) => {
