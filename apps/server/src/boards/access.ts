@@ -1,10 +1,12 @@
 // Who may be on a board, and as what. The event role decides, through the one permission table:
 // whoever may facilitate a session (organizers, facilitators) acts as `facilitator`; whoever may
 // join one (speakers, attendees) or holds a confirmed registration acts as `participant`; anyone
-// else is refused. Drafts stay with their organizers.
+// else is refused. Drafts stay with their organizers. A breakout table's board is narrower: it
+// belongs to its table (boardAccessOf below).
 import { and, boards, eq, events, registrations, type Db } from "@convivio/db";
 import { Permission, rolesAllow, type BoardRole, type ParticipantId, type User } from "@convivio/protocol";
 import { rolesIn } from "../access/permissions.js";
+import { placeAt } from "../breakouts/tablePlace.js";
 
 /** A person on a board is their user: the participant id is the user id. */
 export function participantOf(user: User): ParticipantId {
@@ -15,6 +17,8 @@ export interface BoardRow {
   id: string;
   eventId: string;
   sessionId: string | null;
+  /** The breakout table the board belongs to, or null for a session's or event's board. */
+  tableId: string | null;
   eventVisibility: "draft" | "unlisted" | "public";
 }
 
@@ -25,6 +29,7 @@ export async function findBoard(db: Db, boardId: string): Promise<BoardRow | und
       id: boards.id,
       eventId: boards.eventId,
       sessionId: boards.sessionId,
+      tableId: boards.tableId,
       eventVisibility: events.visibility,
     })
     .from(boards)
@@ -56,4 +61,41 @@ export async function boardRoleIn(
     )
     .limit(1);
   return registration ? "participant" : null;
+}
+
+/** What a person may do on one board: their role there, and whether they may only look. */
+export interface BoardAccess {
+  role: BoardRole;
+  readOnly: boolean;
+}
+
+/**
+ * A person's access to one board, or null when they may not be on it. A board of an event or a
+ * session follows the event role (boardRoleIn). A breakout table's board belongs to its table, so
+ * that only the people talking there propose and vote on what its roll-up carries to the plenary:
+ * - facilitators (and organizers): always, as on every board of the event;
+ * - a participant: while seated at that table in its run (a World-Café round moves people and the
+ *   board stays with the table, so whoever sits there now), exactly as the table's chat and media
+ *   (breakouts/tablePlace.ts);
+ * - after the table has closed, whoever sat at it during its run may still look at it, read-only
+ *   (its ideas, and its results once revealed), but changes nothing;
+ * - anyone else, or a participant who has moved to another table while the run goes on: nothing.
+ * `eventRole` skips looking the event role up again when the caller already knows it.
+ */
+export async function boardAccessOf(
+  db: Db,
+  board: Pick<BoardRow, "eventId" | "eventVisibility" | "tableId">,
+  userId: string,
+  eventRole?: BoardRole | null,
+): Promise<BoardAccess | null> {
+  const role =
+    eventRole !== undefined
+      ? eventRole
+      : await boardRoleIn(db, { id: board.eventId, visibility: board.eventVisibility }, userId);
+  if (!role) return null;
+  if (role === "facilitator" || board.tableId === null) return { role, readOnly: false };
+  const place = await placeAt(db, board.tableId, userId);
+  if (place === "seated") return { role, readOnly: false };
+  if (place === "sat") return { role, readOnly: true };
+  return null;
 }

@@ -2,7 +2,8 @@
 // answer is a projection for the caller (SPEC B23-B26): no counts while votes are hidden (results
 // and exports answer `votes_hidden`), no anonymous author but the caller's own, no hidden idea for
 // participants; the people route names only the authors of the caller's own view. Board events
-// never leave the server.
+// never leave the server. A breakout table's board answers only those who may be on it (access.ts:
+// the people at that table, facilitators).
 import { randomUUID } from "node:crypto";
 import type { Response } from "express";
 import { agendaSessions, and, asc, boards, eq, events, inArray, users, type Db } from "@convivio/db";
@@ -25,7 +26,7 @@ import type { Clock } from "../auth/clock.js";
 import { authorizeEvent, findEventBySlug, type EventRow } from "../access/permissions.js";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError } from "../http/problem.js";
-import { boardRoleIn, participantOf } from "./access.js";
+import { boardAccessOf, boardRoleIn, participantOf } from "./access.js";
 import { isStorable } from "./storable.js";
 import type { BoardStore } from "./store.js";
 
@@ -63,12 +64,14 @@ export function boardRoutes({ db, store, clock }: BoardRouteDeps) {
       .innerJoin(events, eq(events.id, boards.eventId))
       .where(eq(boards.id, boardId));
     if (!found) throw new HttpError(ErrorCode.notFound);
-    const role = await boardRoleIn(
+    const access = await boardAccessOf(
       db,
-      { id: found.board.eventId, visibility: found.visibility },
+      { eventId: found.board.eventId, eventVisibility: found.visibility, tableId: found.board.tableId },
       actor.user.id,
     );
-    if (!role) throw new HttpError(found.visibility === "draft" ? ErrorCode.notFound : ErrorCode.forbidden);
+    if (!access) throw new HttpError(found.visibility === "draft" ? ErrorCode.notFound : ErrorCode.forbidden);
+    // Every route here only reads, so read-only access (a closed table's board) is enough.
+    const role = access.role;
     const loaded = await store.load(boardId);
     if (!loaded) throw new HttpError(ErrorCode.notFound);
     return { row: found.board, role, state: loaded.state };

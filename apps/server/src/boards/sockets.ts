@@ -1,8 +1,8 @@
 // The board's socket events: the edge of the command path. Every payload is parsed with its
 // protocol schema before anything else, then rate-limited per participant, then authorized by
-// event role; every handler is wrapped so a hostile or broken message gets `{ok:false, code}` (or
-// nothing, when it brought no ack function) and never an exception. A socket that keeps sending
-// refused messages is disconnected.
+// event role (and, on a breakout table's board, by the seat: access.ts); every handler is wrapped
+// so a hostile or broken message gets `{ok:false, code}` (or nothing, when it brought no ack
+// function) and never an exception. A socket that keeps sending refused messages is disconnected.
 import type { Logger } from "pino";
 import type { Db } from "@convivio/db";
 import {
@@ -16,7 +16,14 @@ import {
   type BoardRole,
 } from "@convivio/protocol";
 import type { LiveServer } from "../live/socket.js";
-import { boardRoleIn, findBoard, participantOf } from "./access.js";
+import {
+  boardAccessOf,
+  boardRoleIn,
+  findBoard,
+  participantOf,
+  type BoardAccess,
+  type BoardRow,
+} from "./access.js";
 import type { BoardCommands } from "./commands.js";
 import type { BoardHub, LiveSocket } from "./hub.js";
 import type { TokenBuckets } from "./rateLimiter.js";
@@ -50,7 +57,7 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
 
   io.on("connection", (socket: LiveSocket) => {
     const participantId = participantOf(socket.data.actor.user);
-    const roles = new Map<string, { role: BoardRole; until: number }>();
+    const roles = new Map<string, { board: BoardRow; role: BoardRole; until: number }>();
     let strikes = 0;
     let strikesSince = now();
 
@@ -71,26 +78,29 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
       reply({ ok: false, code });
     };
 
-    const roleOn = async (
+    // The board and the event role are cached for a while; a table board's seat is asked on every
+    // command (access.ts answers at once for other boards), as a move or a new round changes it.
+    const accessOn = async (
       boardId: string,
       fresh: boolean,
-    ): Promise<BoardRole | "not_found" | "forbidden"> => {
+    ): Promise<BoardAccess | "not_found" | "forbidden"> => {
       const cached = roles.get(boardId);
-      if (!fresh && cached && cached.until > now()) return cached.role;
-      const board = await findBoard(db, boardId);
+      const valid = !fresh && cached && cached.until > now() ? cached : undefined;
+      const board = valid?.board ?? (await findBoard(db, boardId));
       if (!board) return ErrorCode.notFound;
-      const role = await boardRoleIn(
-        db,
-        { id: board.eventId, visibility: board.eventVisibility },
-        participantId,
-      );
-      if (!role) {
+      const role =
+        valid?.role ??
+        (await boardRoleIn(db, { id: board.eventId, visibility: board.eventVisibility }, participantId));
+      const access = role ? await boardAccessOf(db, board, participantId, role) : null;
+      if (!role || !access) {
         roles.delete(boardId);
         return ErrorCode.forbidden;
       }
-      if (roles.size >= MAX_CACHED_ROLES) roles.clear();
-      roles.set(boardId, { role, until: now() + ROLE_TTL_MS });
-      return role;
+      if (!valid) {
+        if (roles.size >= MAX_CACHED_ROLES) roles.clear();
+        roles.set(boardId, { board, role, until: now() + ROLE_TTL_MS });
+      }
+      return access;
     };
 
     // One connection's messages are handled one after another, in the order they arrived: a
@@ -141,9 +151,10 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
           return refuse(reply, BoardErrorCode.limitReached);
         }
         // A join always looks the role up again, so a changed role takes effect on the next join.
-        const role = await roleOn(boardId, true);
-        if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
-        await hub.join(socket, { boardId, role, participantId, lastSeq }, reply);
+        // Read-only access (a closed table's board, for those who sat there) may join and look.
+        const access = await accessOn(boardId, true);
+        if (access === ErrorCode.notFound || access === ErrorCode.forbidden) return refuse(reply, access);
+        await hub.join(socket, { boardId, role: access.role, participantId, lastSeq }, reply);
       },
       { limited: true },
     );
@@ -163,9 +174,10 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
       async (payload, reply) => {
         const parsed = BoardCommand.safeParse(payload);
         if (!parsed.success || !isStorable(parsed.data)) return refuse(reply, ErrorCode.validationFailed);
-        const role = await roleOn(parsed.data.boardId, false);
-        if (role === ErrorCode.notFound || role === ErrorCode.forbidden) return refuse(reply, role);
-        reply(await commands.run(parsed.data, { participantId, role }));
+        const access = await accessOn(parsed.data.boardId, false);
+        if (access === ErrorCode.notFound || access === ErrorCode.forbidden) return refuse(reply, access);
+        if (access.readOnly) return refuse(reply, ErrorCode.forbidden);
+        reply(await commands.run(parsed.data, { participantId, role: access.role }));
       },
       { limited: true },
     );

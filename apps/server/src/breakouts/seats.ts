@@ -1,6 +1,6 @@
 // One person's side of the breakouts: arriving (a latecomer is seated, at the table they signed up
 // for while it has a seat), their own view (the public state, their seat and a token for its room),
-// and who may be at a table (its chat, its media tokens).
+// and who may be at a table (its chat, its media tokens; its board asks the same rule, tablePlace.ts).
 import { and, breakoutSignups, breakoutTables, eq, type Db } from "@convivio/db";
 import {
   ErrorCode,
@@ -30,6 +30,7 @@ import {
   type SessionContext,
 } from "./store.js";
 import type { TableMedia } from "./tableMedia.js";
+import { placeAt } from "./tablePlace.js";
 
 export interface BreakoutSeatsDeps {
   db: Db;
@@ -147,8 +148,8 @@ export class BreakoutSeats {
     const ctx = await sessionContext(db, sessionId, userId).catch(() => null);
     if (!ctx) return false;
     if (ctx.role === "facilitator") return true;
-    const seating = await seatingOf(db, table.runId);
-    return seating[userId] === tableId;
+    // The same rule as the table's board (boards/access.ts).
+    return (await placeAt(db, tableId, userId)) === "seated";
   }
 
   /** The media-token route's table branch: only one's own table, unless a facilitator (who may join hidden). */

@@ -1,0 +1,124 @@
+// A breakout table's board (real sockets, PGlite, video off): it is its table's, so only the people
+// seated there now (and facilitators) see it, propose and vote on it, over the socket and over REST;
+// a move carries that right to the new table; once the tables close, whoever sat at one may still
+// look at its board but changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BoardId, BreakoutPublicState, ColumnId } from "@convivio/protocol";
+import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
+import { BoardClient, eventually, type Person } from "../test/boards.js";
+import { BreakoutTab, breakoutWorld, clientOf, command } from "../test/breakouts.js";
+
+let server: TestServer;
+const closers: { close(): void }[] = [];
+
+beforeAll(async () => {
+  server = await startTestServer();
+}, 120_000);
+afterAll(async () => {
+  for (const c of closers) c.close();
+  await server.close();
+});
+
+async function tab(person: Person, sessionId: string): Promise<BreakoutTab> {
+  const t = new BreakoutTab(server.url, person);
+  closers.push(t);
+  expect(await t.join(sessionId)).toMatchObject({ ok: true });
+  return t;
+}
+
+async function boardClient(person: Person, boardId: string): Promise<BoardClient> {
+  const c = new BoardClient(server.url, person, boardId as BoardId);
+  closers.push(c);
+  await c.ready();
+  return c;
+}
+
+async function tablesOf(lead: TestClient, sessionId: string) {
+  return ((await lead.get(`/api/sessions/${sessionId}/breakouts`)).body as { state: BreakoutPublicState })
+    .state.tables;
+}
+
+const IDEAS = "ideas" as ColumnId;
+const idea = (text: string) => ({ type: "proposeIdea", columnId: IDEAS, text });
+
+describe("a table's board belongs to its table", () => {
+  it("is refused to people seated elsewhere (socket and REST), follows a move, and is read-only after the tables close", async () => {
+    const { w, lead } = await breakoutWorld(server, 2);
+    const { sessionId } = w;
+    const [anna, bruno] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
+    expect(
+      (
+        await command(lead, {
+          type: "open",
+          sessionId,
+          by: { count: 2 },
+          strategy: "manual",
+          tables: [{ topic: "Parks" }, { topic: "Schools" }],
+        })
+      ).status,
+    ).toBe(200);
+    const [parks, schools] = await tablesOf(lead, sessionId);
+    const move = (who: BreakoutTab, tableId: string | null) =>
+      command(lead, { type: "move", sessionId, userId: who.person.userId, tableId });
+    expect((await move(anna!, parks!.id)).status).toBe(200);
+    expect((await move(bruno!, schools!.id)).status).toBe(200);
+    await eventually(() => {
+      expect(anna!.seat?.id).toBe(parks!.id);
+      expect(bruno!.seat?.id).toBe(schools!.id);
+    });
+    const annaRest = clientOf(server, anna!.person);
+
+    // Anna, at Parks, on the Schools board: refused over the socket (join and commands) and REST.
+    const annaOnSchools = await boardClient(anna!.person, schools!.boardId!);
+    expect(await annaOnSchools.join()).toEqual({ ok: false, code: "forbidden" });
+    expect(await anna!.board({ ...idea("Not my table"), boardId: schools!.boardId })).toEqual({
+      ok: false,
+      code: "forbidden",
+    });
+    expect((await annaRest.get(`/api/boards/${schools!.boardId}`)).status).toBe(403);
+    expect((await annaRest.get(`/api/boards/${schools!.boardId}/people`)).status).toBe(403);
+    // Her own table's board is hers.
+    expect(await anna!.board({ ...idea("Benches in the park"), boardId: parks!.boardId })).toMatchObject({
+      ok: true,
+    });
+    expect((await annaRest.get(`/api/boards/${parks!.boardId}`)).status).toBe(200);
+    // Someone outside the event, and the facilitator who may be on every board.
+    expect((await clientOf(server, w.outsider).get(`/api/boards/${parks!.boardId}`)).status).toBe(403);
+    const leadOnSchools = await boardClient(w.facilitator, schools!.boardId!);
+    expect(await leadOnSchools.join()).toMatchObject({ ok: true });
+    expect((await lead.get(`/api/boards/${schools!.boardId}`)).status).toBe(200);
+
+    // Moved to Schools: the Schools board opens to her, and the Parks board closes at once (the
+    // socket had just used it: no cached role outlives the move).
+    expect((await move(anna!, schools!.id)).status).toBe(200);
+    await eventually(() => expect(anna!.seat?.id).toBe(schools!.id));
+    expect(await annaOnSchools.join()).toMatchObject({ ok: true });
+    expect(
+      await annaOnSchools.send({ type: "proposeIdea", columnId: IDEAS, text: "A school garden" }),
+    ).toMatchObject({ ok: true });
+    expect((await annaRest.get(`/api/boards/${schools!.boardId}`)).status).toBe(200);
+    expect(await anna!.board({ ...idea("Still here?"), boardId: parks!.boardId })).toEqual({
+      ok: false,
+      code: "forbidden",
+    });
+    expect((await annaRest.get(`/api/boards/${parks!.boardId}`)).status).toBe(403);
+
+    // The tables close: whoever sat at a table may look at its board, and change nothing.
+    expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
+    await eventually(() => expect(anna!.seat).toBeNull());
+    const annaOnParks = await boardClient(anna!.person, parks!.boardId!);
+    expect(await annaOnParks.join()).toMatchObject({ ok: true });
+    await eventually(() =>
+      expect(Object.values(annaOnParks.view!.ideas).map((i) => i.text)).toEqual(["Benches in the park"]),
+    );
+    expect(await annaOnParks.send({ type: "proposeIdea", columnId: IDEAS, text: "Too late" })).toEqual({
+      ok: false,
+      code: "forbidden",
+    });
+    expect((await annaRest.get(`/api/boards/${parks!.boardId}`)).status).toBe(200);
+    // Bruno never sat at Parks.
+    const brunoOnParks = await boardClient(bruno!.person, parks!.boardId!);
+    expect(await brunoOnParks.join()).toEqual({ ok: false, code: "forbidden" });
+    expect((await clientOf(server, bruno!.person).get(`/api/boards/${parks!.boardId}`)).status).toBe(403);
+  }, 60_000);
+});
