@@ -4,9 +4,10 @@
 // the start is let in when it starts; the facilitator opens the tables from the sign-ups; each
 // attendee lands at their table ("You are at Table N"), where the stage says video is off but the
 // table's chat and board work; they chat and propose an idea each; the facilitator sees who is
-// connected and the boards' activity; closing the tables brings everyone back to the plenary; the
-// roll-up brings both ideas to the plenary board, marked with their table. Against the built server
-// with its demo event.
+// connected and the boards' activity (and no vote count while the tables' votes are secret);
+// closing the tables brings everyone back to the plenary; the roll-up reveals the tables' votes and
+// brings both ideas to the plenary board, marked with their table. Against the built server with its
+// demo event.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServerProcess, type ServerProcess } from "../support/server.js";
@@ -211,7 +212,18 @@ describe("breakout tables in the browser", () => {
     await calls.getByRole("button", { name: "Done" }).click();
     await sara.getByRole("button", { name: "Chiama un facilitatore" }).waitFor();
     await calls.waitFor({ state: "detached" });
-    await facilitator.locator(".breakout-board").getByText("1 idea · 0 votes").first().waitFor();
+    // The tables' votes stay secret until their reveal, from the facilitators too: no count.
+    await facilitator
+      .locator(".breakout-board")
+      .getByText("1 idea · Votes are secret until the facilitators reveal them.")
+      .first()
+      .waitFor();
+    expect(
+      await facilitator
+        .locator(".breakout-board")
+        .getByText(/\d+ votes?$/)
+        .count(),
+    ).toBe(0);
     await facilitator.locator(".breakout-board").getByText("Board active just now").first().waitFor();
     await screenshot(facilitator, "breakouts-04b-overview-activity");
   });
@@ -237,6 +249,8 @@ describe("breakout tables in the browser", () => {
       .getByText(/(Table|Tavolo) [12] · (Green spaces|Mobility)/)
       .first()
       .waitFor();
+    // The roll-up published the tables' results: their boards are revealed, so the counts show.
+    await facilitator.locator(".breakout-board").getByText("1 idea · 0 votes").first().waitFor();
     await screenshot(facilitator, "breakouts-05-rolled-up");
     await screenshot(sara, "breakouts-06-plenary-it");
   });

@@ -104,7 +104,11 @@ export const CloseAllCommand = command("closeAll", {
     .max(BREAKOUT_LIMITS.closeCountdownMaxMs)
     .default(BREAKOUT_LIMITS.closeCountdownDefaultMs),
 });
-/** Copies each table's top ideas (by the board's ranking) to the plenary board, marked with their table. */
+/**
+ * Copies each table's top ideas (by the board's ranking) to the plenary board, marked with their
+ * table. It publishes the tables' results: a table board whose votes are still hidden is first
+ * moved to `reveal` (a locked one refuses the roll-up with `votes_hidden`).
+ */
 export const RollUpCommand = command("rollUp", {
   top: z.number().int().min(1).max(BREAKOUT_LIMITS.rollUpMax).default(BREAKOUT_LIMITS.rollUpDefault),
 });
@@ -201,7 +205,12 @@ export const OverviewPerson = z.object({
 export const TableOverview = TableSummary.extend({
   people: z.array(OverviewPerson),
   ideas: z.number().int().nonnegative(),
-  votes: z.number().int().nonnegative(),
+  /**
+   * Votes on the table's board; null while its votes are hidden (SPEC B23: before reveal nobody,
+   * facilitators included, gets a count that includes anyone else's votes).
+   */
+  votes: z.number().int().nonnegative().nullable(),
+  /** The board's last change; while its votes are hidden, a vote is not counted as a change. */
   lastActivityAt: z.string().nullable(),
 });
 export type TableOverview = z.infer<typeof TableOverview>;

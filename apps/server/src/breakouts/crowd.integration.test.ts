@@ -2,8 +2,9 @@
 // a LiveKit server, see test/liveKitStandIn.ts): ten tables open, every client is told its table and
 // gets a real token for that table's room (checked with the SDK's TokenVerifier), people propose
 // and vote at their tables, a latecomer is seated, the round's timer warns and then brings everyone
-// back, the rooms are deleted, and the roll-up puts each table's top ideas on the plenary board with
-// their table marked.
+// back, the rooms are deleted, and the roll-up reveals each table's votes (hidden until then, in the
+// facilitators' overview too) and puts each table's top ideas on the plenary board with their table
+// marked.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
@@ -211,8 +212,10 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     }
     // Everyone votes for the idea of the table's first member; two of them also for the second's.
     const expectedTop = new Map<string, string[]>();
+    const boardOf = new Map<string, string>();
     for (const [tableId, members] of byTable) {
       const boardId = members[0]!.seat!.table!.boardId!;
+      boardOf.set(tableId, boardId);
       const loaded = await server.boards.store.load(boardId);
       const ideaOf = (who: Attendee) =>
         Object.values(loaded!.state.ideas).find((idea) => idea.authorId === who.person.userId)!;
@@ -235,15 +238,20 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     // The facilitators' overview: who sits where since when, and the boards' activity.
     const lead = server.client();
     lead.cookie = world.facilitator.cookie;
-    const overview = (await lead.get(`/api/sessions/${sessionId}/breakouts/overview`)).body as {
-      tables: { id: string; people: { userId: string }[]; ideas: number; votes: number }[];
+    // The tables' votes are hidden until their reveal (the default settings), so the overview
+    // carries no count, not even to facilitators (invariant 7, SPEC B23).
+    type Overview = {
+      tables: { id: string; people: { userId: string }[]; ideas: number; votes: number | null }[];
     };
+    const overviewNow = async () =>
+      (await lead.get(`/api/sessions/${sessionId}/breakouts/overview`)).body as Overview;
+    const overview = await overviewNow();
     expect(overview.tables).toHaveLength(TABLES);
     expect(overview.tables.reduce((sum, t) => sum + t.people.length, 0)).toBe(PEOPLE + 1);
     for (const t of overview.tables) {
       const seated = byTable.get(t.id)!.length;
       expect(t.ideas).toBe(seated);
-      expect(t.votes).toBe(seated + 2);
+      expect(t.votes).toBeNull();
     }
     expect((await rest.get(`/api/sessions/${sessionId}/breakouts/overview`)).status).toBe(403);
 
@@ -259,9 +267,14 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     const deleted = standIn.calls.filter((c) => c.method === "DeleteRoom").map((c) => c.body.room);
     for (const tableId of byTable.keys()) expect(deleted).toContain(tableRoom(sessionId, tableId));
 
-    // Roll-up: each table's top two ideas land on the plenary board, marked with their table.
+    // Roll-up: each table's top two ideas land on the plenary board, marked with their table. It
+    // publishes the tables' results, so each table board is revealed first (through the board's
+    // command path), and only then do the counts show, in the overview too.
     const rolled = await facilitator.command({ type: "rollUp", sessionId, top: 2 });
     expect(rolled).toEqual({ ok: true, boardId: world.boardId, ideas: TABLES * 2 });
+    for (const [tableId, boardId] of boardOf)
+      expect((await server.boards.store.load(boardId))!.state.phase, tableId).toBe("reveal");
+    for (const t of (await overviewNow()).tables) expect(t.votes).toBe(byTable.get(t.id)!.length + 2);
     const plenary = (await server.boards.store.load(world.boardId))!.state;
     const ideas = rankedIdeas(plenary).map(({ idea }) => idea);
     expect(ideas).toHaveLength(TABLES * 2);

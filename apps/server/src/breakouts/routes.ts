@@ -22,7 +22,7 @@ import {
   type EventPlannedTablesResponse,
   type PlannedTablesResponse,
 } from "@convivio/protocol";
-import { isAlive, tallies } from "@convivio/board";
+import { areVotesVisible, isAlive, tallies } from "@convivio/board";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError } from "../http/problem.js";
 import type { Clock } from "../auth/clock.js";
@@ -90,18 +90,29 @@ async function plannedTables(
   return out;
 }
 
-/** When each board last changed (any event: an idea, a vote, a comment), by board id. */
-async function lastActivity(db: Db, boardIds: string[]): Promise<Map<string, Date>> {
+/**
+ * When each board last changed, by board id: `any` counts every event (an idea, a vote, a comment),
+ * `seen` leaves votes out. While a board's votes are hidden its overview shows `seen`: a hidden vote
+ * leaves no trace outside the server (SPEC B29), and "active just now" after each vote would let a
+ * facilitator count them.
+ */
+async function lastActivity(
+  db: Db,
+  boardIds: string[],
+): Promise<Map<string, { any: Date; seen: Date | null }>> {
   if (boardIds.length === 0) return new Map();
   const rows = await db
     .select({
       boardId: boardEvents.boardId,
-      at: sql<Date>`max(${boardEvents.createdAt})`.mapWith(boardEvents.createdAt),
+      any: sql<Date>`max(${boardEvents.createdAt})`.mapWith(boardEvents.createdAt),
+      seen: sql<Date | null>`max(${boardEvents.createdAt}) filter (where ${boardEvents.event}->>'type' not in ('voteCast', 'voteRetracted'))`.mapWith(
+        boardEvents.createdAt,
+      ),
     })
     .from(boardEvents)
     .where(inArray(boardEvents.boardId, boardIds))
     .groupBy(boardEvents.boardId);
-  return new Map(rows.map((r) => [r.boardId, r.at]));
+  return new Map(rows.map((r) => [r.boardId, { any: r.any, seen: r.seen }]));
 }
 
 export interface BreakoutRouteDeps {
@@ -146,8 +157,15 @@ export function breakoutRoutes({ db, clock, service, store }: BreakoutRouteDeps)
         const ideas = loaded
           ? Object.values(loaded.state.ideas).filter((i) => isAlive(i) && i.hidden === null)
           : [];
-        const votes = loaded ? Object.values(tallies(loaded.state)).reduce((a, b) => a + b, 0) : 0;
-        const last = table.boardId ? activity.get(table.boardId) : undefined;
+        // Invariant 7 (SPEC B23): no count while the board's votes are hidden, facilitators included.
+        const visible = !loaded || areVotesVisible(loaded.state);
+        const votes = !loaded
+          ? 0
+          : visible
+            ? Object.values(tallies(loaded.state)).reduce((a, b) => a + b, 0)
+            : null;
+        const changed = table.boardId ? activity.get(table.boardId) : undefined;
+        const last = visible ? changed?.any : changed?.seen;
         return {
           ...summaryOf(table, seating),
           people: seats

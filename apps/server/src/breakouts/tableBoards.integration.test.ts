@@ -1,9 +1,12 @@
 // A breakout table's board (real sockets, PGlite, video off): it is its table's, so only the people
 // seated there now (and facilitators) see it, propose and vote on it, over the socket and over REST;
 // a move carries that right to the new table; once the tables close, whoever sat at one may still
-// look at its board but changes nothing.
+// look at its board but changes nothing. While a table's votes are hidden the facilitators' overview
+// carries no count and no trace of a vote; the roll-up publishes the tables' results by revealing
+// each table board through the board's command path (its people see the reveal live), and refuses,
+// revealing nothing, when a table board is locked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BoardId, BreakoutPublicState, ColumnId } from "@convivio/protocol";
+import type { BoardId, BreakoutOverview, BreakoutPublicState, ColumnId, IdeaId } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { BoardClient, eventually, type Person } from "../test/boards.js";
 import { BreakoutTab, breakoutWorld, clientOf, command } from "../test/breakouts.js";
@@ -36,6 +39,12 @@ async function boardClient(person: Person, boardId: string): Promise<BoardClient
 async function tablesOf(lead: TestClient, sessionId: string) {
   return ((await lead.get(`/api/sessions/${sessionId}/breakouts`)).body as { state: BreakoutPublicState })
     .state.tables;
+}
+
+async function overview(lead: TestClient, sessionId: string): Promise<BreakoutOverview> {
+  const res = await lead.get(`/api/sessions/${sessionId}/breakouts/overview`);
+  expect(res.status).toBe(200);
+  return res.body as BreakoutOverview;
 }
 
 const IDEAS = "ideas" as ColumnId;
@@ -120,5 +129,74 @@ describe("a table's board belongs to its table", () => {
     const brunoOnParks = await boardClient(bruno!.person, parks!.boardId!);
     expect(await brunoOnParks.join()).toEqual({ ok: false, code: "forbidden" });
     expect((await clientOf(server, bruno!.person).get(`/api/boards/${parks!.boardId}`)).status).toBe(403);
+  }, 60_000);
+});
+
+describe("hidden votes at the tables", () => {
+  it("the overview carries no count or trace of a vote until the roll-up reveals the board, live, and a locked board refuses the roll-up", async () => {
+    const { w, lead } = await breakoutWorld(server, 2);
+    const { sessionId } = w;
+    const [anna, bruno] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
+    expect(
+      (await command(lead, { type: "open", sessionId, by: { count: 1 }, strategy: "random" })).status,
+    ).toBe(200);
+    await eventually(() => {
+      expect(anna!.seat).not.toBeNull();
+      expect(bruno!.seat).not.toBeNull();
+    });
+    const boardId = anna!.seat!.boardId!;
+    const annaLive = await boardClient(anna!.person, boardId);
+    expect(await annaLive.join()).toMatchObject({ ok: true });
+    const leadLive = await boardClient(w.facilitator, boardId);
+    expect(await leadLive.join()).toMatchObject({ ok: true });
+
+    expect(
+      await annaLive.send({ type: "proposeIdea", columnId: IDEAS, text: "Trees on every street" }),
+    ).toMatchObject({ ok: true });
+    expect(await leadLive.send({ type: "setPhase", phase: "vote" })).toMatchObject({ ok: true });
+    const before = (await overview(lead, sessionId)).tables[0]!;
+    expect(before.votes).toBeNull();
+    expect(before.lastActivityAt).not.toBeNull();
+
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const ideaId = Object.keys((await server.boards.store.load(boardId))!.state.ideas)[0] as IdeaId;
+    for (const who of [anna!, bruno!])
+      expect(await who.board({ type: "castVote", boardId, ideaId })).toMatchObject({ ok: true });
+    const during = (await overview(lead, sessionId)).tables[0]!;
+    // No count, and no "active just now" after each vote from which to count them.
+    expect(during.votes).toBeNull();
+    expect(during.lastActivityAt).toBe(before.lastActivityAt);
+
+    // Locked with its votes hidden: the roll-up refuses and reveals nothing, copies nothing.
+    expect(await leadLive.send({ type: "lockBoard" })).toMatchObject({ ok: true });
+    expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
+    const leadTab = await tab(w.facilitator, sessionId);
+    expect(await leadTab.command({ type: "rollUp", sessionId, top: 3 })).toEqual({
+      ok: false,
+      code: "votes_hidden",
+    });
+    expect((await server.boards.store.load(boardId))!.state.phase).toBe("vote");
+    expect(Object.keys((await server.boards.store.load(w.boardId))!.state.ideas)).toHaveLength(0);
+    expect((await overview(lead, sessionId)).tables[0]!.votes).toBeNull();
+
+    // Unlocked: the roll-up reveals the table's votes through the board (Anna, still looking at her
+    // table's board, sees the reveal and the counts arrive), then copies the idea up.
+    expect(await leadLive.send({ type: "unlockBoard" })).toMatchObject({ ok: true });
+    expect(await leadTab.command({ type: "rollUp", sessionId, top: 3 })).toMatchObject({
+      ok: true,
+      ideas: 1,
+    });
+    await eventually(() => {
+      expect(annaLive.view!.meta.phase).toBe("reveal");
+      expect(annaLive.view!.tallies).toEqual({ [ideaId]: 2 });
+    });
+    const after = (await overview(lead, sessionId)).tables[0]!;
+    expect(after.votes).toBe(2);
+    expect(Date.parse(after.lastActivityAt!)).toBeGreaterThan(Date.parse(before.lastActivityAt!));
+    // Rolling up again neither reveals nor adds anything twice.
+    expect(await leadTab.command({ type: "rollUp", sessionId, top: 3 })).toMatchObject({
+      ok: true,
+      ideas: 0,
+    });
   }, 60_000);
 });

@@ -2,7 +2,7 @@
 // card. Drag a card to another column (native HTML5 drag and drop), or use the card's move menu —
 // the same action for keyboard and screen-reader users. Each person at a table shows whether they
 // are connected now (a closed tab keeps its seat) and for how long they have sat there; each table,
-// its board's ideas, votes and last activity.
+// its board's ideas, votes (once revealed) and last activity.
 import { useState, type DragEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { BreakoutOverview } from "@convivio/protocol";
@@ -127,7 +127,10 @@ export function AssignmentBoard({
           </h3>
           <p className="breakout-activity muted small">
             {t("breakouts.board.ideas", { count: tbl.ideas })} ·{" "}
-            {t("breakouts.board.votes", { count: tbl.votes })}
+            {/* The server sends no count while the table's votes are hidden (until its reveal). */}
+            {tbl.votes === null
+              ? t("board.errors.votes_hidden")
+              : t("breakouts.board.votes", { count: tbl.votes })}
             <br />
             {activity(tbl.lastActivityAt)}
           </p>
