@@ -1,7 +1,8 @@
 // The breakout commands after the edge (parsing is in sockets.ts and routes.ts): authorize by
 // session role, decide with the pure seating rules (assign.ts), write in one transaction, and only
-// after the commit arm timers, create or delete media rooms and tell people where they sit. One
-// person's side (arriving, their view, table access) is seats.ts; calls for a facilitator, calls.ts.
+// after the commit arm timers, create or delete media rooms, take people moved away from a table out
+// of its room, and tell people where they sit. One person's side (arriving, their view, table
+// access) is seats.ts; calls for a facilitator, calls.ts.
 import { randomInt, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
@@ -44,6 +45,7 @@ import {
   publicState,
   runById,
   seatingOf,
+  seatOf,
   sessionContext,
   sitDown,
   standUp,
@@ -60,7 +62,7 @@ import { BreakoutSeats } from "./seats.js";
 import type { BreakoutTimers } from "./timers.js";
 import { warnAtFor } from "./timing.js";
 import { firstSeating } from "./seating.js";
-import { TableMedia } from "./tableMedia.js";
+import { TableMedia, type RoomDeparture } from "./tableMedia.js";
 import { eventLabels } from "./labels.js";
 
 export interface BreakoutServiceDeps {
@@ -73,10 +75,19 @@ export interface BreakoutServiceDeps {
 }
 
 type Actor = { user: User };
+
+/** `userId` was moved away from table `tableId`: they leave its media room. */
+const departure = (sessionId: string, tableId: string, userId: string): RoomDeparture => ({
+  room: tableRoom(sessionId, tableId),
+  identity: userId,
+});
+
 type Changes = {
   seated: Map<string, { tableId: string | null; reason: BreakoutAssignment["reason"] }>;
   /** Media rooms to delete. */
   rooms: string[];
+  /** People to take out of a table's media room they were moved away from. */
+  left: RoomDeparture[];
   /** The run that closed (the public state no longer names it). */
   closedRunId?: string;
   /** Who had called a facilitator from a call that lapsed (the round moved on, the tables closed). */
@@ -200,7 +211,7 @@ export class BreakoutService {
     const seed = command.seed ?? randomInt(2 ** 31 - 1);
     const random = seededRandom(seed);
     const runId = randomUUID();
-    const changes: Changes = { seated: new Map(), rooms: [] };
+    const changes: Changes = { seated: new Map(), rooms: [], left: [] };
     const opened: TableRow[] = [];
     const run = await this.db.transaction(async (tx) => {
       // One opening at a time per session: the session row is the lock.
@@ -346,16 +357,19 @@ export class BreakoutService {
     const moved = await sessionContext(this.db, ctx.sessionId, userId).catch(() => null);
     if (!moved) throw new HttpError(ErrorCode.notFound, "No such participant in this session");
     const now = this.deps.clock.now();
-    const changes: Changes = { seated: new Map(), rooms: [] };
+    const changes: Changes = { seated: new Map(), rooms: [], left: [] };
     await this.db.transaction(async (tx) => {
       const run = await this.requireRun(ctx.sessionId, tx, true);
       this.refuseWhileClosing(run);
       if (tableId !== null) await this.openTable(tx, run, tableId);
+      const from = await seatOf(tx, run.id, userId);
+      if (from && from !== tableId) changes.left.push(departure(ctx.sessionId, from, userId));
       await standUp(tx, run.id, now, userId);
       if (tableId !== null)
         await sitDown(tx, run, [{ userId, tableId, reason: "moved", movedBy: actor.user.id }], now);
       changes.seated.set(userId, { tableId, reason: "moved" });
     });
+    await this.media.leave(changes.left);
     await this.announce(ctx.sessionId, changes);
     return { ok: true as const };
   }
@@ -378,7 +392,7 @@ export class BreakoutService {
 
   private async choose(actor: Actor, ctx: SessionContext, tableId: string) {
     const now = this.deps.clock.now();
-    const changes: Changes = { seated: new Map(), rooms: [] };
+    const changes: Changes = { seated: new Map(), rooms: [], left: [] };
     await this.db.transaction(async (tx) => {
       // A shared lock: people choose side by side, but a close-all waits until they sit down, so
       // nobody sits down once the countdown has begun.
@@ -391,10 +405,13 @@ export class BreakoutService {
       if (seating[actor.user.id] === table.id) return;
       const count = Object.values(seating).filter((id) => id === table.id).length;
       if (!canTake({ id: table.id, seats: table.seats }, count)) throw new HttpError(ErrorCode.tableFull);
+      const from = seating[actor.user.id];
+      if (from) changes.left.push(departure(ctx.sessionId, from, actor.user.id));
       await standUp(tx, run.id, now, actor.user.id);
       await sitDown(tx, run, [{ userId: actor.user.id, tableId, reason: "chosen" }], now);
       changes.seated.set(actor.user.id, { tableId, reason: "chosen" });
     });
+    await this.media.leave(changes.left);
     await this.announce(ctx.sessionId, changes);
     return { ok: true as const };
   }
@@ -478,7 +495,7 @@ export class BreakoutService {
    */
   async endRound(runId: string, at: number | null): Promise<void> {
     const now = this.deps.clock.now();
-    const changes: Changes = { seated: new Map(), rooms: [] };
+    const changes: Changes = { seated: new Map(), rooms: [], left: [] };
     let sessionId: string | undefined;
     let rearm: RunRow | undefined;
     await this.db.transaction(async (tx) => {
@@ -495,6 +512,7 @@ export class BreakoutService {
     if (!sessionId) return;
     if (rearm) await this.timers?.armRun(rearm);
     await this.media.close(changes.rooms);
+    await this.media.leave(changes.left);
     await this.announce(sessionId, changes);
   }
 
@@ -532,6 +550,9 @@ export class BreakoutService {
     changes.callers = await this.calls.lapse(tx, run.id, now, false);
     for (const [userId, tableId] of Object.entries(seating))
       changes.seated.set(userId, { tableId, reason: "rotated" });
+    // Travellers leave their old table's room; hosts (and anyone the round leaves in place) stay.
+    for (const [userId, from] of Object.entries(current))
+      if (seating[userId] !== from) changes.left.push(departure(run.sessionId, from, userId));
     return updated!;
   }
 
@@ -602,7 +623,7 @@ export class BreakoutService {
   /** The close-all countdown is over (or `at` null: at once). */
   async closeRun(runId: string, at: number | null): Promise<void> {
     const now = this.deps.clock.now();
-    const changes: Changes = { seated: new Map(), rooms: [] };
+    const changes: Changes = { seated: new Map(), rooms: [], left: [] };
     let sessionId: string | undefined;
     await this.db.transaction(async (tx) => {
       const run = await runById(tx, runId, true);

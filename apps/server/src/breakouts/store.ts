@@ -103,6 +103,21 @@ export async function seatingOf(db: Executor, runId: string): Promise<Seating> {
   return Object.fromEntries(rows.map((r) => [r.userId, r.tableId]));
 }
 
+/** The table one person sits at now in a run, or null. */
+export async function seatOf(db: Executor, runId: string, userId: string): Promise<string | null> {
+  const [row] = await db
+    .select({ tableId: breakoutAssignments.tableId })
+    .from(breakoutAssignments)
+    .where(
+      and(
+        eq(breakoutAssignments.runId, runId),
+        eq(breakoutAssignments.userId, userId),
+        isNull(breakoutAssignments.untilAt),
+      ),
+    );
+  return row?.tableId ?? null;
+}
+
 /** The open seats with their start and the person's name (the facilitators' overview). */
 export async function seatsWithPeople(db: Executor, runId: string) {
   return db

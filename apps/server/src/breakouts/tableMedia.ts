@@ -1,12 +1,23 @@
-// A table's media: tokens for its LiveKit room and the room's life. Everything here is a no-op
-// (null tokens) when LiveKit is not configured, so the rest of the breakouts work without video.
+// A table's media: tokens for its LiveKit room, the room's life, and taking people out of a room they
+// no longer sit at. Everything here is a no-op (null tokens) when LiveKit is not configured, so the
+// rest of the breakouts work without video.
 import type { Logger } from "pino";
 import { BREAKOUT_LIMITS, type MediaTokenResponse } from "@convivio/protocol";
 import type { Clock } from "../auth/clock.js";
 import type { RoomControl } from "../media/rooms.js";
 import { tableRoom } from "../media/roomNames.js";
 import { mintMediaToken, type LiveKitConfig } from "../media/tokens.js";
+import { settleWithin } from "../ops/settleWithin.js";
 import type { TableRow } from "./store.js";
+
+/** Longest a move waits for LiveKit to take people out of their old rooms before telling them. */
+export const ROOM_LEAVE_WAIT_MS = 2_000;
+
+/** Someone to take out of a table's room: they were moved away from that table. */
+export interface RoomDeparture {
+  room: string;
+  identity: string;
+}
 
 /** Places in a table's room beyond its seats: facilitators visiting or listening in (hidden ones count too). */
 export const FACILITATOR_PLACES = 10;
@@ -69,6 +80,28 @@ export class TableMedia {
           });
       }),
     );
+  }
+
+  /**
+   * Takes people out of the table rooms they were moved away from (a move, a pick, a World-Café
+   * round): open-source LiveKit cannot move anyone, and a client that does not switch by itself (a
+   * broken or hostile one) would otherwise stay, seeing and heard, at a table it no longer sits at.
+   * Best effort: a failure is logged, and a move waits for it at most ROOM_LEAVE_WAIT_MS. Called
+   * before the people are told where they now sit, so that a person moved back at once is not taken
+   * out of the room they are returning to. Tables that close need nothing here: deleting a room
+   * disconnects everyone in it (close below).
+   */
+  async leave(departures: readonly RoomDeparture[]): Promise<void> {
+    const liveKit = this.deps.liveKit;
+    if (!liveKit || departures.length === 0) return;
+    const all = Promise.all(
+      departures.map(({ room, identity }) =>
+        liveKit.rooms.removeParticipant(room, identity).catch((err: unknown) => {
+          this.deps.logger.warn({ err, room, identity }, "could not take a participant out of a table room");
+        }),
+      ),
+    );
+    await settleWithin(all, ROOM_LEAVE_WAIT_MS);
   }
 
   async close(rooms: string[]): Promise<void> {

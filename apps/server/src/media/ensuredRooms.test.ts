@@ -10,9 +10,13 @@ function countingRooms() {
   const rooms: RoomControl = {
     ensureRoom: async (name, _kind, limits) => {
       calls.push(`ensure ${name} ${limits?.maxParticipants ?? ""}`);
-      if (hold) await new Promise<void>((resolve) => (release = resolve));
+      if (hold) {
+        hold = false;
+        await new Promise<void>((resolve) => (release = resolve));
+      }
     },
     closeRoom: async (name) => void calls.push(`close ${name}`),
+    removeParticipant: async (room, identity) => void calls.push(`remove ${identity} ${room}`),
     setCanPublish: async () => undefined,
     listParticipants: async () => [],
   };
@@ -35,6 +39,22 @@ describe("ensured rooms", () => {
     await rooms.closeRoom("plenary-a");
     await rooms.ensureRoom("plenary-a", "plenary", { maxParticipants: 12 });
     expect(fake.calls.slice(3)).toEqual(["close plenary-a", "ensure plenary-a 12"]);
+  });
+
+  it("a room closed while its CreateRoom is in flight is not remembered when that call answers", async () => {
+    // A table's end closes its room while a late token (a facilitator's visit) is still ensuring it.
+    const fake = countingRooms();
+    const rooms = rememberEnsuredRooms(fake.rooms);
+    fake.holdNext();
+    const late = rooms.ensureRoom("table-9", "table", { maxParticipants: 16 });
+    await rooms.closeRoom("table-9");
+    fake.release();
+    await late;
+    await rooms.ensureRoom("table-9", "table", { maxParticipants: 16 });
+    expect(fake.calls).toEqual(["ensure table-9 16", "close table-9", "ensure table-9 16"]);
+    // Removing a participant goes straight through.
+    await rooms.removeParticipant("table-9", "u1");
+    expect(fake.calls.at(-1)).toBe("remove u1 table-9");
   });
 
   it("a crowd arriving together shares one call, and a failed call is not remembered", async () => {

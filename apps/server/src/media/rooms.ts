@@ -10,6 +10,11 @@ export interface RoomControl {
    */
   ensureRoom(name: string, kind: RoomKind, limits?: { maxParticipants?: number }): Promise<void>;
   closeRoom(name: string): Promise<void>;
+  /**
+   * Disconnects a participant from a room (someone moved away from a table). Someone who is not in
+   * the room (the usual case: their client has already switched rooms) is no error.
+   */
+  removeParticipant(room: string, identity: string): Promise<void>;
   /** Changes what a participant may publish, e.g. bringing a raised hand on stage and back. */
   setCanPublish(room: string, identity: string, canPublish: boolean): Promise<void>;
   listParticipants(room: string): Promise<string[]>;
@@ -44,6 +49,21 @@ export function createLiveKitRooms(config: LiveKitConfig): RoomControl {
         await client.deleteRoom(name);
       } catch (err) {
         // Already gone (closed by its empty timeout) is the outcome we wanted.
+        if ((err as { status?: number }).status !== 404) throw err;
+      }
+    },
+    async removeParticipant(room, identity) {
+      try {
+        // LiveKit servers that support it also refuse, in this room, tokens issued before
+        // `revokeTokenTs` (tokens' nbf is the wall clock too, set by the SDK): the person cannot
+        // come back with the token they had. Left empty, the protocol's default is the server's
+        // now plus a minute, which would also refuse the fresh token of someone moved back here
+        // within that minute; so it is now, in whole seconds like nbf.
+        await client.removeParticipant(room, identity, {
+          revokeTokenTs: BigInt(Math.floor(Date.now() / 1000)),
+        });
+      } catch (err) {
+        // Not in the room (or the room is gone) is the outcome we wanted.
         if ((err as { status?: number }).status !== 404) throw err;
       }
     },

@@ -1,6 +1,9 @@
 // A STAND-IN for a LiveKit server's room API (no LiveKit server can be installed here): it speaks
 // the same Twirp JSON wire format (POST /twirp/livekit.RoomService/<Method>, Bearer JWT) and checks
-// each call's grants the way LiveKit does, so the real SDK can be exercised end to end.
+// each call's grants the way LiveKit does, so the real SDK can be exercised end to end. Methods:
+// CreateRoom, DeleteRoom (roomCreate), ListParticipants, UpdateParticipant, RemoveParticipant
+// (roomAdmin for that room); anything else is `unimplemented`. Participants exist only when a test
+// adds them (no media flows here).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TokenVerifier, type ClaimGrants } from "livekit-server-sdk";
@@ -85,6 +88,14 @@ export async function startLiveKitStandIn(apiKey: string, apiSecret: string): Pr
             return send(200, {
               participants: [...(room?.participants.values() ?? [])].map((p) => ({ identity: p.identity })),
             });
+          case "RemoveParticipant": {
+            // As LiveKit: the participant leaves the room (its connection is closed); someone who
+            // is not there is `not_found`. The request (with its revokeTokenTs) is in `calls`.
+            const participant = room?.participants.get(String(body.identity));
+            if (!participant) return send(404, { code: "not_found", msg: "participant not found" });
+            room!.participants.delete(participant.identity);
+            return send(200, {});
+          }
           case "UpdateParticipant": {
             const participant = room?.participants.get(String(body.identity));
             if (!participant) return send(404, { code: "not_found", msg: "participant not found" });
