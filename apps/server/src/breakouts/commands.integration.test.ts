@@ -2,7 +2,7 @@
 // read the database (balanced by invite code, registrations signed up for before the session starts,
 // self-chosen with seats), manual moves, World-Café rotation by the timer (each table keeps its
 // board and ideas), extend, close-all with a countdown, calls to the facilitator, table access for
-// chat, bad input and permissions.
+// chat, bad input and permissions, and a flood of refused messages cutting its socket off.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { boards, breakoutAssignments, eq, inArray, inviteCodes, registrations } from "@convivio/db";
@@ -438,5 +438,28 @@ describe("bad input", () => {
     });
     expect(mismatch.status).toBe(400);
     expect((await lead.get(`/api/sessions/${w.sessionId}/breakouts`)).status).toBe(200);
+  }, 60_000);
+
+  it("a socket that keeps sending refused breakout messages is cut off; the others carry on", async () => {
+    const { w } = await world(2);
+    const [flooder, neighbour] = await Promise.all(w.participants.map((p) => live(p, w.sessionId)));
+    const cutOff = new Promise<string>((resolve) =>
+      flooder!.socket.once("disconnect", (reason) => resolve(reason)),
+    );
+    // Invalid payloads (with and without an ack, on every breakout event) and then valid ones past
+    // the rate limit: each refusal is a strike, as on the board and session sockets.
+    for (let i = 0; i < 60; i++) flooder!.socket.emit("breakout:command", { nonsense: i }, () => undefined);
+    for (let i = 0; i < 20; i++) flooder!.socket.emit("breakout:join", { sessionId: i });
+    for (let i = 0; i < 20; i++) flooder!.socket.emit("breakout:leave", "nonsense");
+    for (let i = 0; i < 60; i++)
+      flooder!.socket.emit("breakout:command", { type: "call", sessionId: w.sessionId }, () => undefined);
+    expect(await cutOff).toBe("io server disconnect");
+    // The neighbour's connection and commands are untouched.
+    expect(neighbour!.socket.connected).toBe(true);
+    expect(
+      await neighbour!.socket
+        .timeout(20_000)
+        .emitWithAck("breakout:command", { type: "call", sessionId: w.sessionId }),
+    ).toEqual({ ok: false, code: "conflict" });
   }, 60_000);
 });

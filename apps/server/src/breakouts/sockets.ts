@@ -1,7 +1,8 @@
 // The breakouts' socket events: the edge. Every payload is parsed with its protocol schema, then
 // rate-limited per person, then authorized by session role in the service; every handler is wrapped
 // so a hostile or broken message gets `{ok:false, code}` (or nothing without an ack function) and
-// never an exception.
+// never an exception. As on the board and session sockets, a socket that keeps sending refused
+// messages (invalid or rate-limited) is disconnected.
 import type { Logger } from "pino";
 import {
   BreakoutCommand,
@@ -21,6 +22,10 @@ import type { Db } from "@convivio/db";
 
 type Reply = (answer: BreakoutAck | BreakoutJoinAck) => void;
 
+/** Refused messages (invalid or rate-limited) a socket may send per window before it is cut off. */
+export const BREAKOUT_STRIKE_LIMIT = 100;
+const STRIKE_WINDOW_MS = 10_000;
+
 /** The ack code of a failure: an expected refusal keeps its code, anything else is internal. */
 export function codeOf(err: unknown): ErrorCode {
   return err instanceof HttpError ? err.code : ErrorCode.internal;
@@ -33,6 +38,27 @@ export function attachBreakoutSockets(
   const { db, service, limiter, logger } = deps;
   io.on("connection", (socket) => {
     const user = socket.data.actor.user;
+    let strikes = 0;
+    let strikesSince = Date.now();
+
+    const strike = () => {
+      const at = Date.now();
+      if (at - strikesSince > STRIKE_WINDOW_MS) {
+        strikes = 0;
+        strikesSince = at;
+      }
+      if (++strikes > BREAKOUT_STRIKE_LIMIT) {
+        logger.warn({ userId: user.id }, "socket flooding refused breakout messages; disconnected");
+        socket.disconnect(true);
+      }
+    };
+
+    /** A refusal at the edge: invalid and rate-limited messages count as strikes. */
+    const refuse = (reply: Reply, code: typeof ErrorCode.validationFailed | typeof ErrorCode.rateLimited) => {
+      strike();
+      reply({ ok: false, code });
+    };
+
     const listen = (event: string, handler: (payload: unknown, reply: Reply) => Promise<void>) => {
       // Raw listener: a hostile client may send any arguments, or none, with or without an ack.
       (socket as unknown as { on(event: string, fn: (...args: unknown[]) => void): void }).on(
@@ -63,8 +89,8 @@ export function attachBreakoutSockets(
 
     listen("breakout:join", async (payload, reply) => {
       const parsed = BreakoutJoin.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, code: ErrorCode.validationFailed });
-      if (!limiter.take(user.id)) return reply({ ok: false, code: ErrorCode.rateLimited });
+      if (!parsed.success) return refuse(reply, ErrorCode.validationFailed);
+      if (!limiter.take(user.id)) return refuse(reply, ErrorCode.rateLimited);
       const { sessionId } = parsed.data;
       const ctx = await sessionContext(db, sessionId, user.id);
       // As for the session itself (session:join): a participant follows the tables only while the
@@ -80,7 +106,7 @@ export function attachBreakoutSockets(
 
     listen("breakout:leave", async (payload) => {
       const parsed = BreakoutJoin.safeParse(payload);
-      if (!parsed.success) return;
+      if (!parsed.success) return strike();
       const { sessionId } = parsed.data;
       for (const room of [
         breakoutRoom(sessionId),
@@ -92,8 +118,8 @@ export function attachBreakoutSockets(
 
     listen("breakout:command", async (payload, reply) => {
       const parsed = BreakoutCommand.safeParse(payload);
-      if (!parsed.success) return reply({ ok: false, code: ErrorCode.validationFailed });
-      if (!limiter.take(user.id)) return reply({ ok: false, code: ErrorCode.rateLimited });
+      if (!parsed.success) return refuse(reply, ErrorCode.validationFailed);
+      if (!limiter.take(user.id)) return refuse(reply, ErrorCode.rateLimited);
       reply(await service.run({ user }, parsed.data));
     });
   });
