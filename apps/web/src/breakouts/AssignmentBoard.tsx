@@ -129,7 +129,7 @@ export function AssignmentBoard({
             {t("breakouts.board.ideas", { count: tbl.ideas })} ·{" "}
             {/* The server sends no count while the table's votes are hidden (until its reveal). */}
             {tbl.votes === null
-              ? t("board.errors.votes_hidden")
+              ? t("breakouts.board.votesHidden")
               : t("breakouts.board.votes", { count: tbl.votes })}
             <br />
             {activity(tbl.lastActivityAt)}
