@@ -215,7 +215,7 @@ describe("breakout tables in the browser", () => {
     // The tables' votes stay secret until their reveal, from the facilitators too: no count.
     await facilitator
       .locator(".breakout-board")
-      .getByText("1 idea · Votes are secret until the facilitators reveal them.")
+      .getByText("1 idea · votes secret")
       .first()
       .waitFor();
     expect(
