@@ -213,11 +213,7 @@ describe("breakout tables in the browser", () => {
     await sara.getByRole("button", { name: "Chiama un facilitatore" }).waitFor();
     await calls.waitFor({ state: "detached" });
     // The tables' votes stay secret until their reveal, from the facilitators too: no count.
-    await facilitator
-      .locator(".breakout-board")
-      .getByText("1 idea · votes secret")
-      .first()
-      .waitFor();
+    await facilitator.locator(".breakout-board").getByText("1 idea · votes secret").first().waitFor();
     expect(
       await facilitator
         .locator(".breakout-board")
