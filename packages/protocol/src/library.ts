@@ -41,6 +41,13 @@ export const LIBRARY_LIMITS = {
   adaptationDepthMax: 8,
 } as const;
 
+/**
+ * Free text stored in PostgreSQL, whose text type cannot hold U+0000: refused here with a 400
+ * naming the field, rather than failing the write with a 500.
+ */
+const FreeText = () =>
+  z.string().refine((text) => !text.includes("\u0000"), "must not contain NUL characters");
+
 /** Attachment types accepted; the server checks the bytes, not only the declared type. */
 export const ATTACHMENT_TYPES = ["application/pdf", "image/png", "image/jpeg", "image/webp"] as const;
 export const AttachmentType = z.enum(ATTACHMENT_TYPES);
@@ -104,9 +111,9 @@ export type CommunityResponse = z.infer<typeof CommunityResponse>;
 
 export const CreateCommunityBody = z.strictObject({
   slug: Slug,
-  name: z.string().trim().min(1).max(120),
+  name: FreeText().trim().min(1).max(120),
   kind: CommunityKind,
-  description: z.string().max(4_000).optional(),
+  description: FreeText().max(4_000).optional(),
   /** Creating a child needs the admin role in the parent; a top-level one, a platform operator. */
   parentId: CommunityId.nullable().optional(),
 });
@@ -153,15 +160,15 @@ const Tags = z
   .array(Tag)
   .max(LIBRARY_LIMITS.maxTags)
   .transform((tags) => [...new Set(tags)]);
-const ItemTitle = z.string().trim().min(1).max(LIBRARY_LIMITS.titleMaxLength);
-const Territory = z.string().trim().max(LIBRARY_LIMITS.territoryMaxLength);
+const ItemTitle = FreeText().trim().min(1).max(LIBRARY_LIMITS.titleMaxLength);
+const Territory = FreeText().trim().max(LIBRARY_LIMITS.territoryMaxLength);
 
 export const CreateItemBody = z.strictObject({
   communityId: CommunityId,
   kind: ItemKind,
   title: ItemTitle,
-  summary: z.string().max(LIBRARY_LIMITS.summaryMaxLength).default(""),
-  body: z.string().max(LIBRARY_LIMITS.bodyMaxLength).default(""),
+  summary: FreeText().max(LIBRARY_LIMITS.summaryMaxLength).default(""),
+  body: FreeText().max(LIBRARY_LIMITS.bodyMaxLength).default(""),
   tags: Tags.default([]),
   territory: Territory.nullable().default(null),
   language: Locale.default("it"),
@@ -170,18 +177,21 @@ export const CreateItemBody = z.strictObject({
 });
 export type CreateItemBody = z.input<typeof CreateItemBody>;
 
-/** An edit: every field optional; a change of text makes a new version. */
-export const UpdateItemBody = z.strictObject({
-  kind: ItemKind.optional(),
-  title: ItemTitle.optional(),
-  summary: z.string().max(LIBRARY_LIMITS.summaryMaxLength).optional(),
-  body: z.string().max(LIBRARY_LIMITS.bodyMaxLength).optional(),
-  tags: Tags.optional(),
-  territory: Territory.nullable().optional(),
-  language: Locale.optional(),
-  status: ItemStatus.optional(),
-  audience: ItemAudience.optional(),
-});
+/** An edit: every field optional, at least one given; a change of text makes a new version. */
+export const UpdateItemBody = z
+  .strictObject({
+    kind: ItemKind.optional(),
+    title: ItemTitle.optional(),
+    summary: FreeText().max(LIBRARY_LIMITS.summaryMaxLength).optional(),
+    body: FreeText().max(LIBRARY_LIMITS.bodyMaxLength).optional(),
+    tags: Tags.optional(),
+    territory: Territory.nullable().optional(),
+    language: Locale.optional(),
+    status: ItemStatus.optional(),
+    audience: ItemAudience.optional(),
+  })
+  // An empty edit would change nothing but the item's date: a client bug, said as such.
+  .refine((edit) => Object.keys(edit).length > 0, { message: "Name at least one field to change" });
 export type UpdateItemBody = z.input<typeof UpdateItemBody>;
 
 export const CommunityRef = z.object({ id: CommunityId, slug: Slug, name: z.string() });
@@ -297,10 +307,10 @@ const DateOnly = z.iso.date();
 const firstOf = (v: unknown) => (Array.isArray(v) ? (v as unknown[])[0] : v);
 
 export const LibrarySearchQuery = z.strictObject({
-  q: z.string().trim().max(LIBRARY_LIMITS.queryMaxLength).optional(),
+  q: FreeText().trim().max(LIBRARY_LIMITS.queryMaxLength).optional(),
   kind: ItemKind.optional(),
   tag: Tag.optional(),
-  territory: z.string().trim().min(1).max(LIBRARY_LIMITS.territoryMaxLength).optional(),
+  territory: FreeText().trim().min(1).max(LIBRARY_LIMITS.territoryMaxLength).optional(),
   /** A community by slug. */
   community: Slug.optional(),
   /** Published (or, for drafts one may see, last changed) on or after / before these days. */
@@ -340,7 +350,7 @@ export type Outcome = z.infer<typeof Outcome>;
 /** Send an item down to every descendant, or to the chosen ones (each must be a descendant). */
 export const SendDownBody = z.strictObject({
   target: z.union([z.literal("all"), z.array(CommunityId).min(1).max(5_000)]),
-  note: z.string().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
+  note: FreeText().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
 });
 export type SendDownBody = z.input<typeof SendDownBody>;
 
@@ -401,7 +411,7 @@ export const DeliveryResponse = z.object({ entry: InboxEntry });
 export const OutcomeBody = z.strictObject({
   outcome: Outcome,
   on: DateOnly,
-  note: z.string().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
+  note: FreeText().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
 });
 export type OutcomeBody = z.input<typeof OutcomeBody>;
 
@@ -427,7 +437,7 @@ export const BoardIdeaParams = z.strictObject({ boardId: BoardId, ideaId: IdeaId
 // ---- feedback and follows ----
 
 export const CommentBody = z.strictObject({
-  body: z.string().trim().min(1).max(LIBRARY_LIMITS.commentMaxLength),
+  body: FreeText().trim().min(1).max(LIBRARY_LIMITS.commentMaxLength),
 });
 export const CommentResponse = z.object({ comment: ItemComment });
 /** A comment of an item: its author or an editor of the item's community may remove it. */
