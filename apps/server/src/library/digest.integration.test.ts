@@ -1,7 +1,8 @@
 // The weekly digest through the jobs port, on both databases and both job drivers (in-process and
 // BullMQ): a start-up after a Monday nobody ran catches that week up once, however many nodes start;
 // a run arms the next week before it sends, so a week whose every retry fails leaves the next one
-// armed, and the next start-up sends the failed week; arming twice is harmless.
+// armed, and the next start-up sends the failed week; arming twice is harmless; a run weeks late
+// sends no stale digest and arms the coming Monday, not each Monday in between.
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { pino } from "pino";
@@ -161,6 +162,24 @@ describe.each(testDatabases())("weekly digest on $driver", ({ open }) => {
         expect(pending).toEqual([digestJobId(next)]);
       }
       expect(mailer.sent).toHaveLength(1);
+    });
+
+    test("a run that comes weeks late sends nothing stale and arms the coming Monday, not past ones", async () => {
+      const mailer = recordingMailer();
+      const node = await startNode(mailer);
+      const stale = new Date(Date.parse(`${missed}T00:00:00Z`) - 14 * DAY_MS).toISOString().slice(0, 10);
+      // A job left in Redis while every node was down three weeks ago.
+      await node.jobs.schedule(
+        JobName.libraryDigest,
+        digestJobId(stale),
+        { weekEnd: stale },
+        new Date(`${stale}T00:00:00Z`),
+      );
+      await expect.poll(() => node.jobs.pending(JobName.libraryDigest), POLL).toEqual([digestJobId(next)]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(await node.jobs.pending(JobName.libraryDigest)).toEqual([digestJobId(next)]);
+      expect(mailer.attempts).toBe(0);
+      expect(await finishedWeeks()).toEqual([]);
     });
 
     test("a week whose every retry fails leaves the next week armed and is sent at the next start-up", async () => {

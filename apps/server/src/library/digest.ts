@@ -75,9 +75,20 @@ export class LibraryDigest {
       attempts: DIGEST_ATTEMPTS,
       ...(deps.retryBackoffMs === undefined ? {} : { backoffMs: deps.retryBackoffMs }),
       handler: async ({ weekEnd }) => {
+        const now = this.deps.clock.now();
         // The next week first: if this week fails every retry, the series still goes on. Its id
         // is new (a handler that re-arms itself must use one), and arming it again is harmless.
-        await this.schedule(dayOf(mondayAt(weekEnd).getTime() + 7 * DAY_MS));
+        // A run that comes late (its job waited in Redis while every node was down) arms the
+        // coming Monday, not a chain of past ones that would each mail a stale digest at once.
+        const following = dayOf(mondayAt(weekEnd).getTime() + 7 * DAY_MS);
+        const coming = nextWeekEnd(now);
+        await this.schedule(following > coming ? following : coming);
+        // A week older than the latest one ended is news nobody needs: the start-up's catch-up
+        // sends the latest week.
+        if (weekEnd < lastWeekEnd(now)) {
+          this.deps.logger.info({ weekEnd }, "library digest of a past week skipped");
+          return;
+        }
         await this.send(weekEnd);
       },
     });
