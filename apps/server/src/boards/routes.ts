@@ -27,7 +27,7 @@ import { authorizeEvent, findEventBySlug, type EventRow } from "../access/permis
 import { bindRoutes } from "../http/routes.js";
 import { HttpError } from "../http/problem.js";
 import { boardAccessOf, boardRoleIn, participantOf } from "./access.js";
-import { isStorable } from "./storable.js";
+import { isStorable } from "../http/storable.js";
 import type { BoardStore } from "./store.js";
 
 export interface BoardRouteDeps {

@@ -27,7 +27,7 @@ import {
 import type { BoardCommands } from "./commands.js";
 import type { BoardHub, LiveSocket } from "./hub.js";
 import type { TokenBuckets } from "./rateLimiter.js";
-import { isStorable } from "./storable.js";
+import { isStorable } from "../http/storable.js";
 
 /** How long a socket trusts a board role it looked up before a command asks again. */
 export const ROLE_TTL_MS = 60_000;

@@ -19,6 +19,7 @@ import type { BreakoutService } from "./service.js";
 import { sessionContext } from "./store.js";
 import { liveStateOf } from "../session/lifecycle.js";
 import type { Db } from "@convivio/db";
+import { isStorable } from "../http/storable.js";
 
 type Reply = (answer: BreakoutAck | BreakoutJoinAck) => void;
 
@@ -118,7 +119,8 @@ export function attachBreakoutSockets(
 
     listen("breakout:command", async (payload, reply) => {
       const parsed = BreakoutCommand.safeParse(payload);
-      if (!parsed.success) return refuse(reply, ErrorCode.validationFailed);
+      // A call's message and a broadcast are stored: text PostgreSQL cannot hold is refused here.
+      if (!parsed.success || !isStorable(parsed.data)) return refuse(reply, ErrorCode.validationFailed);
       if (!limiter.take(user.id)) return refuse(reply, ErrorCode.rateLimited);
       reply(await service.run({ user }, parsed.data));
     });

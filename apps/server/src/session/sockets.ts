@@ -24,7 +24,7 @@ import {
 import type { LiveServer } from "../live/socket.js";
 import type { LiveSocket } from "../boards/hub.js";
 import type { TokenBuckets } from "../boards/rateLimiter.js";
-import { isStorable } from "../boards/storable.js";
+import { isStorable } from "../http/storable.js";
 import { findSession, sessionRoleIn } from "./access.js";
 import { chatHistory, deleteChatMessage, storeChatMessage } from "./chat.js";
 import { bringOnStage, listHands, raiseHand, removeHand } from "./hands.js";
