@@ -8,22 +8,32 @@
 // through another one and find their seat.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { eq } from "drizzle-orm";
-import { agendaSessions, breakoutRuns, events } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import {
-  PROTOCOL_VERSION,
-  type BreakoutAck,
-  type BreakoutAssignment,
-  type BreakoutCommandInput,
-  type BreakoutJoinAck,
-  type BreakoutNotice,
-  type MyBreakout,
+import { breakoutRuns } from "@convivio/db";
+import type { TestDatabase } from "@convivio/db/testing";
+import type {
+  BreakoutAck,
+  BreakoutAssignment,
+  BreakoutCommandInput,
+  BreakoutJoinAck,
+  BreakoutNotice,
+  MyBreakout,
 } from "@convivio/protocol";
-import { startServerProcess, type ServerProcess } from "../support/server.js";
+import type { ServerProcess } from "../support/server.js";
 import { startPrivateRedis, type PrivateRedis } from "../support/redis.js";
-import { HOUR_MS, eventually, signedInPerson, type Person } from "../support/cluster.js";
+import {
+  HOUR_MS,
+  connectAs,
+  eventually,
+  insertEventWithSession,
+  openPostgres,
+  signedInPerson,
+  startClusterNode,
+  stopCluster,
+  welcomed,
+  type Person,
+} from "../support/cluster.js";
 
 const PEOPLE = 12;
 const TABLES = 4;
@@ -50,17 +60,8 @@ class BreakoutTab {
     readonly node: ServerProcess,
     readonly person: Person,
   ) {
-    this.socket = connect(node.url, {
-      transports: ["websocket"],
-      reconnection: false,
-      forceNew: true,
-      auth: { protocolVersion: PROTOCOL_VERSION },
-      extraHeaders: { cookie: person.cookie },
-    });
-    this.welcomed = new Promise((resolve, reject) => {
-      this.socket.once("welcome", () => resolve());
-      this.socket.once("connect_error", reject);
-    });
+    this.socket = connectAs(node.url, person);
+    this.welcomed = welcomed(this.socket);
     this.socket.on("breakout:assigned", (a: BreakoutAssignment) => this.assignments.push(a));
     this.socket.on("breakout:notice", (n: BreakoutNotice) => this.notices.push(n));
   }
@@ -97,10 +98,7 @@ describe("breakouts on three nodes", () => {
   let organizer: Person;
   let people: Person[];
 
-  const startNode = () =>
-    startServerProcess({
-      env: { DATABASE_URL: database.url!, REDIS_URL: redis.url, AUTH_RATE_LIMIT: "10000" },
-    });
+  const startNode = () => startClusterNode(database, redis);
 
   const open = async (who: Person, node: ServerProcess) => {
     const tab = new BreakoutTab(node, who);
@@ -128,38 +126,21 @@ describe("breakouts on three nodes", () => {
     )[0]?.state;
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
+    database = await openPostgres();
     redis = await startPrivateRedis();
     nodes = await Promise.all([startNode(), startNode(), startNode()]);
 
-    const startsAt = new Date(Date.now() - 5 * 60_000);
-    const [event] = await database.db
-      .insert(events)
-      .values({
-        slug: `breakouts-${randomUUID().slice(0, 8)}`,
-        title: "Tables across nodes",
-        timeZone: "Europe/Rome",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 4 * HOUR_MS),
-        visibility: "public",
-      })
-      .returning({ id: events.id });
-    const [session] = await database.db
-      .insert(agendaSessions)
-      .values({
-        eventId: event!.id,
-        title: "World café",
-        kind: "plenary",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 2 * HOUR_MS),
-      })
-      .returning({ id: agendaSessions.id });
-    sessionId = session!.id;
-    organizer = await signedInPerson(database.db, "organizer", event!.id);
+    const world = await insertEventWithSession(database.db, {
+      slug: `breakouts-${randomUUID().slice(0, 8)}`,
+      title: "Tables across nodes",
+      startsAt: new Date(Date.now() - 5 * 60_000),
+      session: { title: "World café", durationMs: 2 * HOUR_MS },
+    });
+    const { event } = world;
+    sessionId = world.sessionId;
+    organizer = await signedInPerson(database.db, "organizer", event.id);
     people = await Promise.all(
-      Array.from({ length: PEOPLE }, () => signedInPerson(database.db, "attendee", event!.id)),
+      Array.from({ length: PEOPLE }, () => signedInPerson(database.db, "attendee", event.id)),
     );
     const started = await fetch(`${nodes[1]!.url}/api/sessions/${sessionId}/start`, {
       method: "POST",
@@ -170,9 +151,7 @@ describe("breakouts on three nodes", () => {
 
   afterAll(async () => {
     for (const tab of tabs) tab.socket.close();
-    await Promise.all(nodes.map((node) => node.stop()));
-    await redis?.stop();
-    await database?.close();
+    await stopCluster(nodes, redis, database);
   });
 
   it("tables opened through one node seat everyone, every tab on every node is told, and the round's timer brings them back once", async () => {

@@ -8,17 +8,21 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
-import { agendaSessions, events } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import type { TestDatabase } from "@convivio/db/testing";
 import type { BoardAck, BoardView, IdeaId } from "@convivio/protocol";
-import { startServerProcess, type ServerProcess } from "../support/server.js";
+import type { ServerProcess } from "../support/server.js";
 import { startPrivateRedis, type PrivateRedis } from "../support/redis.js";
 import {
   BoardSocketClient,
   HOUR_MS,
   boardViewOf,
+  createBoard,
   eventually,
+  insertEventWithSession,
+  openPostgres,
   signedInPerson,
+  startClusterNode,
+  stopCluster,
   type Person,
 } from "../support/cluster.js";
 
@@ -71,68 +75,36 @@ describe("hidden votes on three nodes", () => {
   let sessionId: string;
   let organizer: Person;
 
-  const startNode = () =>
-    startServerProcess({
-      env: { DATABASE_URL: database.url!, REDIS_URL: redis.url, AUTH_RATE_LIMIT: "10000" },
-    });
+  const startNode = () => startClusterNode(database, redis);
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
+    database = await openPostgres();
     redis = await startPrivateRedis();
     nodes = await Promise.all([startNode(), startNode(), startNode()]);
-    const startsAt = new Date(Date.now() + 24 * HOUR_MS);
-    const [row] = await database.db
-      .insert(events)
-      .values({
-        slug: `hidden-${randomUUID().slice(0, 8)}`,
-        title: "Secret ballot",
-        timeZone: "Europe/Rome",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 4 * HOUR_MS),
-        visibility: "public",
-      })
-      .returning({ id: events.id, slug: events.slug });
-    event = row!;
-    const [session] = await database.db
-      .insert(agendaSessions)
-      .values({
-        eventId: event.id,
-        title: "Plenary",
-        kind: "plenary",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + HOUR_MS),
-      })
-      .returning({ id: agendaSessions.id });
-    sessionId = session!.id;
+    ({ event, sessionId } = await insertEventWithSession(database.db, {
+      slug: `hidden-${randomUUID().slice(0, 8)}`,
+      title: "Secret ballot",
+      startsAt: new Date(Date.now() + 24 * HOUR_MS),
+    }));
     organizer = await signedInPerson(database.db, "organizer", event.id);
   }, 240_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all(nodes.map((node) => node.stop()));
-    await redis?.stop();
-    await database?.close();
+    await stopCluster(nodes, redis, database);
   });
 
   it("before the reveal no tab on any node receives another person's counts; own votes reach every own tab; after it all converge", async () => {
     // A board with the default settings: votes hidden until the reveal.
-    const created = await fetch(`${nodes[0]!.url}/api/events/${event.slug}/sessions/${sessionId}/boards`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: organizer.cookie },
-      body: JSON.stringify({ title: "Which first?", settings: {} }),
+    const boardId = await createBoard(nodes[0]!.url, { eventSlug: event.slug, sessionId }, organizer, {
+      title: "Which first?",
+      settings: {},
     });
-    expect(created.status).toBe(201);
-    const boardId = ((await created.json()) as { board: { id: string } }).board.id;
 
-    const open = async (who: Person, node: ServerProcess) => {
+    const open = (who: Person, node: ServerProcess) => {
       const tab = new RecordingTab(node, who, boardId);
       sockets.push(tab.socket);
-      await tab.ready();
-      expect((await tab.join()).ok).toBe(true);
-      await eventually(() => expect(tab.view).not.toBeNull());
-      return tab;
+      return tab.enter();
     };
 
     const lead = await open(organizer, nodes[0]!);

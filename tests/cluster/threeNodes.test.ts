@@ -9,17 +9,22 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import { and, eq, inArray, like, sql } from "drizzle-orm";
-import { agendaSessions, boardEvents, events, outbox, registrations } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { boardEvents, outbox, registrations } from "@convivio/db";
+import type { TestDatabase } from "@convivio/db/testing";
 import type { BoardView, IdeaId } from "@convivio/protocol";
-import { startServerProcess, type ServerProcess } from "../support/server.js";
+import type { ServerProcess } from "../support/server.js";
 import { startPrivateRedis, type PrivateRedis } from "../support/redis.js";
 import {
   BoardSocketClient,
   HOUR_MS,
   boardViewOf,
+  createBoard,
   eventually,
+  insertEventWithSession,
+  openPostgres,
   signedInPerson,
+  startClusterNode,
+  stopCluster,
   type Person,
 } from "../support/cluster.js";
 
@@ -40,77 +45,39 @@ describe("three nodes on PostgreSQL and Redis", () => {
   let organizer: Person;
   let reminderDueAt: number;
 
-  const env = () => ({
-    DATABASE_URL: database.url!,
-    REDIS_URL: redis.url,
-    REGISTRATION_RATE_LIMIT: "100000",
-    AUTH_RATE_LIMIT: "10000",
-  });
-  const startNode = () => startServerProcess({ env: env() });
+  const startNode = () => startClusterNode(database, redis, { REGISTRATION_RATE_LIMIT: "100000" });
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
+    database = await openPostgres();
     redis = await startPrivateRedis();
     nodes = await Promise.all([startNode(), startNode(), startNode()]);
 
     reminderDueAt = Date.now() + REMINDER_DUE_AFTER_MS;
-    const startsAt = new Date(reminderDueAt + HOUR_MS);
-    const [row] = await database.db
-      .insert(events)
-      .values({
-        slug: `three-${randomUUID().slice(0, 8)}`,
-        title: "Cluster lab",
-        timeZone: "Europe/Rome",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 4 * HOUR_MS),
-        visibility: "public",
-        registrationEnabled: true,
-        capacity: SEATS,
-        waitlistEnabled: true,
-      })
-      .returning({ id: events.id, slug: events.slug });
-    event = row!;
-    const [session] = await database.db
-      .insert(agendaSessions)
-      .values({
-        eventId: event.id,
-        title: "Plenary",
-        kind: "plenary",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + HOUR_MS),
-      })
-      .returning({ id: agendaSessions.id });
-    sessionId = session!.id;
+    ({ event, sessionId } = await insertEventWithSession(database.db, {
+      slug: `three-${randomUUID().slice(0, 8)}`,
+      title: "Cluster lab",
+      startsAt: new Date(reminderDueAt + HOUR_MS),
+      event: { registrationEnabled: true, capacity: SEATS, waitlistEnabled: true },
+    }));
     organizer = await signedInPerson(database.db, "organizer", event.id);
   });
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all(nodes.map((node) => node.stop()));
-    await redis?.stop();
-    await database?.close();
+    await stopCluster(nodes, redis, database);
   });
 
-  const client = async (who: Person, node: ServerProcess, boardId: string, lastView?: BoardView) => {
+  const client = (who: Person, node: ServerProcess, boardId: string, lastView?: BoardView) => {
     const opened = new BoardSocketClient(node.url, who, boardId);
     sockets.push(opened.socket);
-    if (lastView) opened.view = lastView;
-    await opened.ready();
-    expect((await opened.join(lastView?.seq)).ok).toBe(true);
-    await eventually(() => expect(opened.view).not.toBeNull());
-    return opened;
+    return opened.enter(lastView);
   };
 
   async function boardInVote(settings: Record<string, unknown>, ideas: string[]) {
-    const created = await fetch(`${nodes[0]!.url}/api/events/${event.slug}/sessions/${sessionId}/boards`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: organizer.cookie },
-      body: JSON.stringify({ title: `Votes ${randomUUID().slice(0, 4)}`, settings }),
+    const boardId = await createBoard(nodes[0]!.url, { eventSlug: event.slug, sessionId }, organizer, {
+      title: `Votes ${randomUUID().slice(0, 4)}`,
+      settings,
     });
-    expect(created.status).toBe(201);
-    const boardId = ((await created.json()) as { board: { id: string } }).board.id;
     const facilitator = await client(organizer, nodes[0]!, boardId);
     const ideaIds: string[] = [];
     for (const text of ideas) {

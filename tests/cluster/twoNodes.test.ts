@@ -8,17 +8,22 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Socket } from "socket.io-client";
 import { asc, eq } from "drizzle-orm";
-import { agendaSessions, events, registrations } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { registrations } from "@convivio/db";
+import type { TestDatabase } from "@convivio/db/testing";
 import type { BoardAck, BoardView } from "@convivio/protocol";
-import { startServerProcess, type ServerProcess } from "../support/server.js";
+import type { ServerProcess } from "../support/server.js";
 import { startPrivateRedis, type PrivateRedis } from "../support/redis.js";
 import {
   BoardSocketClient,
   HOUR_MS,
   boardViewOf,
+  createBoard,
   eventually,
+  insertEventWithSession,
+  openPostgres,
   signedInPerson,
+  startClusterNode,
+  stopCluster,
   type Person,
 } from "../support/cluster.js";
 
@@ -36,57 +41,24 @@ describe("two nodes on PostgreSQL and Redis", () => {
   let sessionId: string;
   let organizer: Person;
 
-  const startNode = () =>
-    startServerProcess({
-      env: {
-        DATABASE_URL: database.url!,
-        REDIS_URL: redis.url,
-        REGISTRATION_RATE_LIMIT: "100000",
-        AUTH_RATE_LIMIT: "10000",
-      },
-    });
+  const startNode = () => startClusterNode(database, redis, { REGISTRATION_RATE_LIMIT: "100000" });
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
+    database = await openPostgres();
     redis = await startPrivateRedis();
     nodes = await Promise.all([startNode(), startNode()]);
-    const startsAt = new Date(Date.now() + 7 * 24 * HOUR_MS);
-    const [row] = await database.db
-      .insert(events)
-      .values({
-        slug: `two-${randomUUID().slice(0, 8)}`,
-        title: "Rush and rollout",
-        timeZone: "Europe/Rome",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + 4 * HOUR_MS),
-        visibility: "public",
-        registrationEnabled: true,
-        capacity: SEATS,
-        waitlistEnabled: true,
-      })
-      .returning({ id: events.id, slug: events.slug });
-    event = row!;
-    const [session] = await database.db
-      .insert(agendaSessions)
-      .values({
-        eventId: event.id,
-        title: "Plenary",
-        kind: "plenary",
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + HOUR_MS),
-      })
-      .returning({ id: agendaSessions.id });
-    sessionId = session!.id;
+    ({ event, sessionId } = await insertEventWithSession(database.db, {
+      slug: `two-${randomUUID().slice(0, 8)}`,
+      title: "Rush and rollout",
+      startsAt: new Date(Date.now() + 7 * 24 * HOUR_MS),
+      event: { registrationEnabled: true, capacity: SEATS, waitlistEnabled: true },
+    }));
     organizer = await signedInPerson(database.db, "organizer", event.id);
   }, 240_000);
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await Promise.all(nodes.map((node) => node.stop()));
-    await redis?.stop();
-    await database?.close();
+    await stopCluster(nodes, redis, database);
   });
 
   it("500 registrations at once through both processes fill exactly 100 seats; a cancellation promotes the first waiting", async () => {
@@ -153,16 +125,10 @@ describe("two nodes on PostgreSQL and Redis", () => {
     const CAP = 3;
     const seed = Date.now() % 1_000_000;
     const random = mulberry32(seed);
-    const created = await fetch(`${nodes[0]!.url}/api/events/${event.slug}/sessions/${sessionId}/boards`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: organizer.cookie },
-      body: JSON.stringify({
-        title: "Crowd",
-        settings: { hideVotesUntilReveal: false, voteBudget: BUDGET, maxVotesPerIdea: CAP },
-      }),
+    const boardId = await createBoard(nodes[0]!.url, { eventSlug: event.slug, sessionId }, organizer, {
+      title: "Crowd",
+      settings: { hideVotesUntilReveal: false, voteBudget: BUDGET, maxVotesPerIdea: CAP },
     });
-    expect(created.status).toBe(201);
-    const boardId = ((await created.json()) as { board: { id: string } }).board.id;
     const open = async (who: Person, node: ServerProcess) => {
       const c = new BoardSocketClient(node.url, who, boardId);
       sockets.push(c.socket);
@@ -249,24 +215,14 @@ describe("two nodes on PostgreSQL and Redis", () => {
   }, 180_000);
 
   it("a node stopped with SIGTERM mid-vote: its clients reconnect elsewhere within seconds and nothing acked is lost or doubled", async () => {
-    const created = await fetch(`${nodes[0]!.url}/api/events/${event.slug}/sessions/${sessionId}/boards`, {
-      method: "POST",
-      headers: { "content-type": "application/json", cookie: organizer.cookie },
-      body: JSON.stringify({
-        title: "Rollout",
-        settings: { hideVotesUntilReveal: false, voteBudget: 100, maxVotesPerIdea: 100 },
-      }),
+    const boardId = await createBoard(nodes[0]!.url, { eventSlug: event.slug, sessionId }, organizer, {
+      title: "Rollout",
+      settings: { hideVotesUntilReveal: false, voteBudget: 100, maxVotesPerIdea: 100 },
     });
-    expect(created.status).toBe(201);
-    const boardId = ((await created.json()) as { board: { id: string } }).board.id;
-    const open = async (who: Person, node: ServerProcess, last?: BoardView) => {
+    const open = (who: Person, node: ServerProcess, last?: BoardView) => {
       const c = new BoardSocketClient(node.url, who, boardId);
       sockets.push(c.socket);
-      if (last) c.view = last;
-      await c.ready();
-      expect((await c.join(last?.seq)).ok).toBe(true);
-      await eventually(() => expect(c.view).not.toBeNull());
-      return c;
+      return c.enter(last);
     };
     const facilitator = await open(organizer, nodes[1]!);
     const idea = await facilitator.send({ type: "proposeIdea", columnId: "ideas", text: "Shade" });
