@@ -2,53 +2,31 @@
 // is its editors' call; the sending side's tools (send down, tally, descendants) are for its
 // editors, not for any member who can read the item; members' tools are for admins; only a
 // platform operator starts a top-level community; and a community's page lists its public events.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { communities, count, eq, libraryDeliveries, libraryItems, users } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { testDatabases } from "@convivio/db/testing";
 import type {
   CommunityListResponse,
   CommunityMember,
   CommunityResponse,
   LibraryItemDetail,
 } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
 import { DAY_MS, createEvent } from "../test/events.js";
-import {
-  LIBRARY_TEST_ENV,
-  addMember,
-  createCommunity,
-  createItem,
-  createTree,
-  signUp,
-} from "../test/library.js";
-
-type Tree = Awaited<ReturnType<typeof createTree>>;
+import { addMember, createCommunity, createItem, signUp, useLibraryWorld } from "../test/library.js";
 
 describe.each(testDatabases())("library access on $driver", ({ open }) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let tree: Tree;
-
-  beforeAll(async () => {
-    database = await open();
-    server = await startTestServer({ database, env: LIBRARY_TEST_ENV });
-    tree = await createTree(server);
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
+  const world = useLibraryWorld(open);
 
   const audienceOf = async (itemId: string) =>
     (
-      await database.db
+      await world.database.db
         .select({ audience: libraryItems.audience })
         .from(libraryItems)
         .where(eq(libraryItems.id, itemId))
     )[0]?.audience;
 
   test("a plain member may fix a published item's text but not change who sees it", async () => {
-    const { roma, romaEditor, romaMember, outsider } = tree;
+    const { roma, romaEditor, romaMember, outsider } = world.tree;
     const draft = await createItem(romaMember, { communityId: roma.id, title: "Proposta di Rita" });
     // On a draft the audience reaches nobody yet: its author may set it.
     const own = await romaMember.client.patch(`/api/library/items/${draft.id}`, { audience: "siblings" });
@@ -89,7 +67,7 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
   });
 
   test("a member of the sending community who is no editor gets 403 on send-down, tally and descendants", async () => {
-    const { national, italia, roma, italiaMember, italiaEditor } = tree;
+    const { national, italia, roma, italiaMember, italiaEditor } = world.tree;
     const act = await createItem(national, {
       communityId: italia.id,
       title: "Atto per i soli membri di Italia",
@@ -104,7 +82,7 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
     expect((send.body as { code: string }).code).toBe("forbidden");
     expect((await italiaMember.client.get(`/api/library/items/${act.id}/tally`)).status).toBe(403);
     expect((await italiaMember.client.get(`/api/library/items/${act.id}/descendants`)).status).toBe(403);
-    const [stored] = await database.db
+    const [stored] = await world.database.db
       .select({ n: count() })
       .from(libraryDeliveries)
       .where(eq(libraryDeliveries.itemId, act.id));
@@ -118,7 +96,7 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
   });
 
   test("a plain member gets 403 on adding, changing and removing members, and on the inbox", async () => {
-    const { national, roma, romaEditor, romaMember, outsider } = tree;
+    const { national, roma, romaEditor, romaMember, outsider } = world.tree;
     const members = async () =>
       ((await national.client.get(`/api/communities/${roma.slug}`)).body as CommunityResponse).community
         .members;
@@ -148,9 +126,9 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
   });
 
   test("admins change roles and remove members; the last admin stays", async () => {
-    const { national, lazio } = tree;
+    const { national, lazio } = world.tree;
     const ostia = await createCommunity(national, "Ostia", "local", lazio.id);
-    const anna = await signUp(server, "Anna Ostia");
+    const anna = await signUp(world.server, "Anna Ostia");
     await addMember(national, ostia, anna, "member");
     const path = (userId: string) => `/api/communities/${ostia.slug}/members/${userId}`;
     const promoted = await national.client.patch(path(anna.id), { role: "editor" });
@@ -163,7 +141,7 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
     // The only admin cannot step down.
     expect((await national.client.patch(path(national.id), { role: "member" })).status).toBe(409);
     // Someone who is not a member: nothing to change.
-    expect((await national.client.patch(path(tree.outsider.id), { role: "admin" })).status).toBe(404);
+    expect((await national.client.patch(path(world.tree.outsider.id), { role: "admin" })).status).toBe(404);
     expect((await national.client.patch(path(anna.id), { role: "admin" })).status).toBe(200);
     expect((await national.client.patch(path(national.id), { role: "editor" })).status).toBe(200);
     // Now Anna is the admin: she removes the former one, who can no longer manage members.
@@ -176,10 +154,10 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
   });
 
   test("only a platform operator with a verified email starts a top-level community", async () => {
-    const { national, romaEditor, outsider } = tree;
+    const { national, romaEditor, outsider } = world.tree;
     const slug = (name: string) => `${name}-${Date.now().toString(36)}`;
     const stored = async (s: string) =>
-      (await database.db.select().from(communities).where(eq(communities.slug, s))).length;
+      (await world.database.db.select().from(communities).where(eq(communities.slug, s))).length;
     const list = async (client: typeof outsider.client) =>
       (await client.get("/api/communities")).body as CommunityListResponse;
 
@@ -194,12 +172,12 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
       expect(await stored(s)).toBe(0);
       expect((await list(person.client)).canCreateTopLevel).toBe(false);
     }
-    expect((await list(server.client())).canCreateTopLevel).toBe(false);
+    expect((await list(world.server.client())).canCreateTopLevel).toBe(false);
     expect((await list(national.client)).canCreateTopLevel).toBe(true);
 
     // The operator's address alone is not enough: it must be verified (someone could have signed
     // up with it first).
-    await database.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, national.id));
+    await world.database.db.update(users).set({ emailVerifiedAt: null }).where(eq(users.id, national.id));
     const unverified = slug("pratica");
     expect(
       (
@@ -211,7 +189,10 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
       ).status,
     ).toBe(403);
     expect(await stored(unverified)).toBe(0);
-    await database.db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, national.id));
+    await world.database.db
+      .update(users)
+      .set({ emailVerifiedAt: new Date() })
+      .where(eq(users.id, national.id));
 
     const s = slug("pratica");
     const created = await national.client.post("/api/communities", {
@@ -224,7 +205,7 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
   });
 
   test("a community's page lists its public events, coming ones first; the event names its community", async () => {
-    const { romaEditor, roma } = tree;
+    const { romaEditor, roma } = world.tree;
     const now = Date.now();
     const soon = await createEvent(romaEditor.client, {
       title: "Assemblea tra una settimana",
@@ -249,7 +230,7 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
       });
       expect(tied.status).toBe(200);
     }
-    const page = (await server.client().get(`/api/communities/${roma.slug}`)).body as CommunityResponse;
+    const page = (await world.server.client().get(`/api/communities/${roma.slug}`)).body as CommunityResponse;
     expect(page.community.events.map((e) => e.title)).toEqual([
       "Assemblea tra una settimana",
       "Assemblea tra un mese",
@@ -257,12 +238,12 @@ describe.each(testDatabases())("library access on $driver", ({ open }) => {
     ]);
     expect(page.community.events[0]).toMatchObject({ slug: soon.slug, timeZone: "Europe/Rome" });
     // The public event page asks which community the event belongs to, signed in or not.
-    const of = await server.client().get(`/api/events/${soon.slug}/community`);
+    const of = await world.server.client().get(`/api/events/${soon.slug}/community`);
     expect(of.status).toBe(200);
     expect((of.body as { community: { name: string; slug: string } }).community).toMatchObject({
       name: "Roma",
       slug: roma.slug,
     });
-    expect((await server.client().get(`/api/events/${draft.slug}/community`)).status).toBe(404);
+    expect((await world.server.client().get(`/api/events/${draft.slug}/community`)).status).toBe(404);
   });
 });

@@ -5,8 +5,8 @@
 // in search, whatever audience the copy has. Nobody else gains anything. The item page shows the
 // whole tree of adaptations below (national -> regional -> local), each viewer the copies they
 // may see, with a count of the others, bounded in depth and size.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { describe, expect, test } from "vitest";
+import { testDatabases } from "@convivio/db/testing";
 import {
   LIBRARY_LIMITS,
   type AdaptationNode,
@@ -15,30 +15,15 @@ import {
   type LibrarySearchResponse,
   type LibraryTally,
 } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
-import { LIBRARY_TEST_ENV, createItem, createTree, type LibraryPerson } from "../test/library.js";
+import { createItem, type LibraryPerson, useLibraryWorld } from "../test/library.js";
 import { insertItem, type NewItem } from "./items.js";
 
-type Tree = Awaited<ReturnType<typeof createTree>>;
-
 describe.each(testDatabases())("adaptations seen from above on $driver", ({ open }) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let tree: Tree;
-
-  beforeAll(async () => {
-    database = await open();
-    server = await startTestServer({ database, env: LIBRARY_TEST_ENV });
-    tree = await createTree(server);
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
+  const world = useLibraryWorld(open);
 
   test("the origin's editors see a published adaptation; a copy being adapted shows without a link", async () => {
     const { italia, roma, viterbo, italiaEditor, italiaMember, romaEditor, viterboEditor, firenzeEditor } =
-      tree;
+      world.tree;
     const sender = italiaEditor;
     const act = await createItem(sender, {
       communityId: italia.id,
@@ -143,7 +128,7 @@ describe.each(testDatabases())("adaptations seen from above on $driver", ({ open
       romaEditor,
       viterboEditor,
       outsider,
-    } = tree;
+    } = world.tree;
     const act = await createItem(italiaEditor, {
       communityId: italia.id,
       title: "Atto nazionale sulle mense scolastiche",
@@ -165,7 +150,7 @@ describe.each(testDatabases())("adaptations seen from above on $driver", ({ open
     const viterboCopy = await adoptAndPublish(viterboEditor, viterbo, lazioCopy, null);
 
     const treeSeenBy = async (person: LibraryPerson | null) => {
-      const res = await (person?.client ?? server.client()).get(`/api/library/items/${act.id}`);
+      const res = await (person?.client ?? world.server.client()).get(`/api/library/items/${act.id}`);
       expect(res.status).toBe(200);
       const item = (res.body as { item: LibraryItemDetail }).item;
       const shape = (n: AdaptationNode) => [n.id, n.parentId, n.depth];
@@ -218,7 +203,7 @@ describe.each(testDatabases())("adaptations seen from above on $driver", ({ open
   });
 
   test("the family tree is bounded in size and depth, and says when it goes on", async () => {
-    const { national, italia } = tree;
+    const { national, italia } = world.tree;
     const base: Omit<NewItem, "title" | "adaptedFromId"> = {
       kind: "act",
       summary: "",
@@ -232,11 +217,11 @@ describe.each(testDatabases())("adaptations seen from above on $driver", ({ open
       authorId: national.id,
       sourceBoardId: null,
     };
-    const now = server.clock.now();
-    const root = await database.db.transaction((tx) =>
+    const now = world.server.clock.now();
+    const root = await world.database.db.transaction((tx) =>
       insertItem(tx, { ...base, title: "Molto adattato", adaptedFromId: null }, now),
     );
-    await database.db.transaction(async (tx) => {
+    await world.database.db.transaction(async (tx) => {
       for (let i = 0; i <= LIBRARY_LIMITS.adaptationsShownMax; i++) {
         await insertItem(tx, { ...base, title: `Copia ${i}`, adaptedFromId: root.id }, now);
       }
@@ -248,11 +233,11 @@ describe.each(testDatabases())("adaptations seen from above on $driver", ({ open
     expect(wide.adaptationsTruncated).toBe(true);
 
     // A chain one level deeper than a page walks.
-    const chainRoot = await database.db.transaction((tx) =>
+    const chainRoot = await world.database.db.transaction((tx) =>
       insertItem(tx, { ...base, title: "Capostipite", adaptedFromId: null }, now),
     );
     const chain = [chainRoot.id];
-    await database.db.transaction(async (tx) => {
+    await world.database.db.transaction(async (tx) => {
       for (let depth = 1; depth <= LIBRARY_LIMITS.adaptationDepthMax + 1; depth++) {
         const copy = await insertItem(
           tx,

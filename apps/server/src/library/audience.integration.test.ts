@@ -7,35 +7,22 @@ import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { MIGRATIONS_DIR, count, eq, libraryItems, migrate, sql } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { testDatabases } from "@convivio/db/testing";
 import type { LibraryItemDetail } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
-import { LIBRARY_TEST_ENV, createCommunity, createItem, createTree } from "../test/library.js";
-
-type Tree = Awaited<ReturnType<typeof createTree>>;
+import { createCommunity, createItem, useLibraryWorld } from "../test/library.js";
 
 describe.each(testDatabases())("sibling communities on $driver", ({ open }) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let tree: Tree;
-
-  beforeAll(async () => {
-    database = await open();
-    server = await startTestServer({ database, env: LIBRARY_TEST_ENV });
-    tree = await createTree(server);
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
+  const world = useLibraryWorld(open);
 
   const itemsTitled = async (title: string) =>
-    (await database.db.select({ n: count() }).from(libraryItems).where(eq(libraryItems.title, title)))[0]!.n;
+    (
+      await world.database.db.select({ n: count() }).from(libraryItems).where(eq(libraryItems.title, title))
+    )[0]!.n;
 
   test("an item of a top-level community cannot be for its siblings: a clear 400, nothing stored", async () => {
-    const { italia, italiaEditor, national } = tree;
+    const { italia, italiaEditor, national } = world.tree;
     const thematic = await createCommunity(national, "Beni comuni", "thematic");
     for (const [community, status] of [
       [italia, "published"],
@@ -66,7 +53,7 @@ describe.each(testDatabases())("sibling communities on $driver", ({ open }) => {
     });
     expect(edit.status).toBe(400);
     expect((edit.body as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual(["audience"]);
-    const [row] = await database.db.select().from(libraryItems).where(eq(libraryItems.id, item.id));
+    const [row] = await world.database.db.select().from(libraryItems).where(eq(libraryItems.id, item.id));
     expect(row).toMatchObject({ title: "Atto di Italia", audience: "community", version: 1 });
     // The two audiences a top-level community has still work.
     for (const audience of ["everyone", "community"] as const) {
@@ -77,7 +64,7 @@ describe.each(testDatabases())("sibling communities on $driver", ({ open }) => {
   });
 
   test("below the top, siblings are the parent's other children, and only they", async () => {
-    const { lazio, toscana, national, firenzeEditor, romaEditor, outsider } = tree;
+    const { lazio, toscana, national, firenzeEditor, romaEditor, outsider } = world.tree;
     const regional = await createItem(national, {
       communityId: lazio.id,
       title: "Pratica del Lazio per le regioni sorelle",

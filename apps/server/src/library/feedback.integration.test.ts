@@ -2,32 +2,17 @@
 // the comments back in order with their authors' names; "useful" marks count once per person and
 // can be taken back; someone who may not see an item can neither read nor leave feedback on it; a
 // comment is removed by its author or by an editor of the item's community (moderation), nobody else.
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { count, eq, libraryComments, libraryUsefulMarks } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { testDatabases } from "@convivio/db/testing";
 import type { ItemComment, LibraryItemDetail } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
-import { LIBRARY_TEST_ENV, createItem, createTree, type LibraryPerson } from "../test/library.js";
-
-type Tree = Awaited<ReturnType<typeof createTree>>;
+import { createItem, type LibraryPerson, useLibraryWorld } from "../test/library.js";
 
 describe.each(testDatabases())("item feedback on $driver", ({ open }) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let tree: Tree;
-
-  beforeAll(async () => {
-    database = await open();
-    server = await startTestServer({ database, env: LIBRARY_TEST_ENV });
-    tree = await createTree(server);
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
+  const world = useLibraryWorld(open);
 
   const read = async (person: LibraryPerson | null, itemId: string) => {
-    const res = await (person?.client ?? server.client()).get(`/api/library/items/${itemId}`);
+    const res = await (person?.client ?? world.server.client()).get(`/api/library/items/${itemId}`);
     expect(res.status).toBe(200);
     return (res.body as { item: LibraryItemDetail }).item;
   };
@@ -38,11 +23,14 @@ describe.each(testDatabases())("item feedback on $driver", ({ open }) => {
   };
   const commentRows = async (itemId: string) =>
     (
-      await database.db.select({ n: count() }).from(libraryComments).where(eq(libraryComments.itemId, itemId))
+      await world.database.db
+        .select({ n: count() })
+        .from(libraryComments)
+        .where(eq(libraryComments.itemId, itemId))
     )[0]!.n;
 
   test("members comment and read the comments back, in order, with their authors' names", async () => {
-    const { roma, romaEditor, romaMember } = tree;
+    const { roma, romaEditor, romaMember } = world.tree;
     const item = await createItem(romaEditor, {
       communityId: roma.id,
       title: "Mozione sulle piste ciclabili",
@@ -68,7 +56,7 @@ describe.each(testDatabases())("item feedback on $driver", ({ open }) => {
   });
 
   test("useful marks count once per person, can be taken back, and show who marked", async () => {
-    const { roma, romaEditor, romaMember, firenzeEditor } = tree;
+    const { roma, romaEditor, romaMember, firenzeEditor } = world.tree;
     const item = await createItem(romaEditor, {
       communityId: roma.id,
       title: "Pratica: assemblee di quartiere",
@@ -91,7 +79,7 @@ describe.each(testDatabases())("item feedback on $driver", ({ open }) => {
     // Taking back a mark one does not have changes nothing.
     expect((await unmark(romaMember)).body).toEqual({ usefulCount: 1, usefulByMe: false });
     expect(await read(romaMember, item.id)).toMatchObject({ usefulCount: 1, usefulByMe: false });
-    const rows = await database.db
+    const rows = await world.database.db
       .select({ userId: libraryUsefulMarks.userId })
       .from(libraryUsefulMarks)
       .where(eq(libraryUsefulMarks.itemId, item.id));
@@ -105,7 +93,7 @@ describe.each(testDatabases())("item feedback on $driver", ({ open }) => {
   });
 
   test("someone who may not see an item neither reads nor leaves feedback on it", async () => {
-    const { roma, romaEditor, romaMember, firenzeEditor, outsider } = tree;
+    const { roma, romaEditor, romaMember, firenzeEditor, outsider } = world.tree;
     const item = await createItem(romaEditor, {
       communityId: roma.id,
       title: "Solo per Roma",
@@ -121,16 +109,16 @@ describe.each(testDatabases())("item feedback on $driver", ({ open }) => {
       expect((await person.client.put(`/api/library/items/${item.id}/useful`)).status).toBe(404);
       expect((await person.client.delete(`/api/library/items/${item.id}/useful`)).status).toBe(404);
     }
-    expect((await server.client().get(`/api/library/items/${item.id}`)).status).toBe(404);
-    expect((await server.client().post(`/api/library/items/${item.id}/comments`, { body: "x" })).status).toBe(
-      401,
-    );
+    expect((await world.server.client().get(`/api/library/items/${item.id}`)).status).toBe(404);
+    expect(
+      (await world.server.client().post(`/api/library/items/${item.id}/comments`, { body: "x" })).status,
+    ).toBe(401);
     expect(await commentRows(item.id)).toBe(1);
     expect((await read(romaMember, item.id)).usefulCount).toBe(1);
   });
 
   test("a comment is removed by its author or an editor of the item's community, nobody else", async () => {
-    const { roma, romaEditor, romaMember, firenzeEditor, viterboEditor, italiaEditor } = tree;
+    const { roma, romaEditor, romaMember, firenzeEditor, viterboEditor, italiaEditor } = world.tree;
     const item = await createItem(romaEditor, {
       communityId: roma.id,
       title: "Atto aperto ai commenti",

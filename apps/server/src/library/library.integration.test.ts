@@ -2,9 +2,9 @@
 // never reaches outsiders, search included), vertical sharing reaches exactly the chosen
 // descendants, adoption keeps provenance, every edit is a version, Italian stemming in search,
 // and bad input (script in Markdown, other communities' drafts, sending outside the tree).
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { count, eq, libraryDeliveries, libraryItems, sql } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { testDatabases } from "@convivio/db/testing";
 import type {
   InboxResponse,
   LibraryItemDetail,
@@ -12,25 +12,11 @@ import type {
   LibraryTally,
   ItemVersionsResponse,
 } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
-import { LIBRARY_TEST_ENV, createItem, createTree, signUp } from "../test/library.js";
-
-type Tree = Awaited<ReturnType<typeof createTree>>;
+import type { TestServer } from "../test/harness.js";
+import { createItem, signUp, useLibraryWorld } from "../test/library.js";
 
 describe.each(testDatabases())("library on $driver", ({ open }) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let tree: Tree;
-
-  beforeAll(async () => {
-    database = await open();
-    server = await startTestServer({ database, env: LIBRARY_TEST_ENV });
-    tree = await createTree(server);
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-    await database?.close();
-  });
+  const world = useLibraryWorld(open);
 
   const search = async (client: TestServer["client"] extends () => infer C ? C : never, query: string) => {
     const res = await client.get(`/api/library/items?${query}`);
@@ -40,7 +26,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   const titles = (res: LibrarySearchResponse) => res.items.map((i) => i.title);
 
   test("visibility: drafts and community-only items never reach outsiders, search included", async () => {
-    const { roma, romaEditor, romaMember, viterboEditor, firenzeEditor, outsider } = tree;
+    const { roma, romaEditor, romaMember, viterboEditor, firenzeEditor, outsider } = world.tree;
     const tag = `vis${Date.now().toString(36)}`;
     const draft = await createItem(romaMember, { communityId: roma.id, title: `Bozza ${tag}`, tags: [tag] });
     const own = await createItem(romaEditor, {
@@ -63,7 +49,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
       status: "published",
       audience: "everyone",
     });
-    const anonymous = server.client();
+    const anonymous = world.server.client();
     const seen = async (client: typeof anonymous) => new Set(titles(await search(client, `tag=${tag}`)));
 
     // The author and the community's editor see all four; a plain member not someone else's draft.
@@ -97,7 +83,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
       (await outsider.client.post(`/api/library/items/${draft.id}/comments`, { body: "hi" })).status,
     ).toBe(404);
     expect((await outsider.client.put(`/api/library/items/${draft.id}/useful`)).status).toBe(404);
-    const [row] = await database.db.select().from(libraryItems).where(eq(libraryItems.id, draft.id));
+    const [row] = await world.database.db.select().from(libraryItems).where(eq(libraryItems.id, draft.id));
     expect(row?.title).toBe(draft.title);
 
     // Withdrawing takes a published item back to its team.
@@ -108,7 +94,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("only editors publish; members write drafts; outsiders cannot write in a community", async () => {
-    const { roma, romaMember, outsider } = tree;
+    const { roma, romaMember, outsider } = world.tree;
     const refused = await romaMember.client.post("/api/library/items", {
       kind: "practice",
       communityId: roma.id,
@@ -129,7 +115,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("every edit is kept as a version", async () => {
-    const { roma, romaEditor } = tree;
+    const { roma, romaEditor } = world.tree;
     const item = await createItem(romaEditor, {
       communityId: roma.id,
       title: "Mozione sul verde pubblico",
@@ -155,7 +141,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("concurrent edits each make a version; none is lost", async () => {
-    const { roma, romaEditor } = tree;
+    const { roma, romaEditor } = world.tree;
     const item = await createItem(romaEditor, { communityId: roma.id, title: "Concorrenza" });
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
@@ -169,7 +155,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("script in Markdown is refused with 400 and nothing is stored", async () => {
-    const { roma, romaEditor } = tree;
+    const { roma, romaEditor } = world.tree;
     const hostile = [
       "<script>alert(1)</script>",
       '<img src=x onerror="alert(2)">',
@@ -192,7 +178,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
       });
       expect(res.status, body).toBe(400);
       expect((res.body as { code: string }).code).toBe("validation_failed");
-      const [row] = await database.db
+      const [row] = await world.database.db
         .select({ n: count() })
         .from(libraryItems)
         .where(eq(libraryItems.title, title));
@@ -224,7 +210,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
 
   test("vertical send reaches exactly the chosen descendants, nothing outside the tree", async () => {
     const { national, italia, lazio, roma, viterbo, firenze, romaEditor, viterboEditor, firenzeEditor } =
-      tree;
+      world.tree;
     const act = await createItem(national, {
       communityId: italia.id,
       title: "Mozione nazionale sulla partecipazione digitale",
@@ -240,7 +226,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
       target: [roma.id, firenze.id],
     });
     expect(outside.status).toBe(400);
-    const [stored] = await database.db
+    const [stored] = await world.database.db
       .select({ n: count() })
       .from(libraryDeliveries)
       .where(eq(libraryDeliveries.itemId, lazioAct.id));
@@ -289,7 +275,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("adoption keeps provenance; decline and outcome show on the sender's tally", async () => {
-    const { national, italia, roma, firenze, romaEditor, romaMember, firenzeEditor } = tree;
+    const { national, italia, roma, firenze, romaEditor, romaMember, firenzeEditor } = world.tree;
     const act = await createItem(national, {
       communityId: italia.id,
       title: "Mozione per i bilanci partecipativi",
@@ -354,7 +340,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("search: Italian stemming, English, filters, sort and pages", async () => {
-    const { roma, lazio, national, romaEditor } = tree;
+    const { roma, lazio, national, romaEditor } = world.tree;
     const tag = `srch${Date.now().toString(36)}`;
     const base = { tags: [tag], status: "published" as const, audience: "everyone" as const };
     await createItem(romaEditor, {
@@ -414,7 +400,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("communities: only a parent's admin adds a child; the last admin stays", async () => {
-    const { italia, romaEditor, national, roma } = tree;
+    const { italia, romaEditor, national, roma } = world.tree;
     const refused = await romaEditor.client.post("/api/communities", {
       slug: `abusivo-${Date.now().toString(36)}`,
       name: "Abusivo",
@@ -431,7 +417,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
         (a) => a.name,
       ),
     ).toEqual(["Italia", "Lazio"]);
-    const someone = await signUp(server, "Sam Someone");
+    const someone = await signUp(world.server, "Sam Someone");
     const hidden = await someone.client.get(`/api/communities/${roma.slug}`);
     expect(
       (hidden.body as { community: { members: unknown[]; memberCount: number } }).community.members,
@@ -439,7 +425,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("an organizer who edits a community ties an event to it; others may not", async () => {
-    const { roma, romaEditor, romaMember } = tree;
+    const { roma, romaEditor, romaMember } = world.tree;
     const organizer = romaEditor;
     const slug = `evento-${Date.now().toString(36)}`;
     const created = await organizer.client.post("/api/events", {
@@ -473,7 +459,7 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
     expect((tied.body as { community: { name: string } }).community.name).toBe("Roma");
     const read = await organizer.client.get(`/api/events/${slug}/community`);
     expect((read.body as { community: { id: string } | null }).community?.id).toBe(roma.id);
-    const [row] = await database.db
+    const [row] = await world.database.db
       .execute<{ community_id: string }>(sql`SELECT community_id FROM events WHERE slug = ${slug}`)
       .then((r) => r.rows);
     expect(row?.community_id).toBe(roma.id);
@@ -486,9 +472,9 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
   });
 
   test("the stored search vector uses the item's language", async () => {
-    const { roma, romaEditor } = tree;
+    const { roma, romaEditor } = world.tree;
     const item = await createItem(romaEditor, { communityId: roma.id, title: "Le mozioni approvate" });
-    const rows = await database.db.execute<{ v: string }>(
+    const rows = await world.database.db.execute<{ v: string }>(
       sql`SELECT search::text AS v FROM library_items WHERE id = ${item.id}`,
     );
     expect(rows.rows[0]?.v).toContain("'mozion'");

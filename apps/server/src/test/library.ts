@@ -1,9 +1,11 @@
 // Test support for communities and the library: people signed up through the API, a community tree
 // (national -> two regions -> locals) built through the API by a platform operator, and small item
 // helpers. Start the server with LIBRARY_TEST_ENV so the operator's email is the configured one.
+import { afterAll, beforeAll } from "vitest";
 import { eq, users } from "@convivio/db";
+import type { TestDatabase } from "@convivio/db/testing";
 import type { CommunityDetail, CreateItemBody, LibraryItemDetail } from "@convivio/protocol";
-import type { TestClient, TestServer } from "./harness.js";
+import { startTestServer, type TestClient, type TestServer } from "./harness.js";
 import { unique } from "./events.js";
 
 export interface LibraryPerson {
@@ -115,4 +117,33 @@ export async function createTree(server: TestServer) {
   await addMember(national, viterbo, people.viterboEditor, "editor");
   await addMember(national, firenze, people.firenzeEditor, "editor");
   return { national, italia, lazio, toscana, roma, viterbo, firenze, ...people };
+}
+
+/** The community tree of createTree, with its people. */
+export type LibraryTree = Awaited<ReturnType<typeof createTree>>;
+
+/** What a library suite works in: one database, a server on it and the community tree. */
+export interface LibraryWorld {
+  database: TestDatabase;
+  server: TestServer;
+  tree: LibraryTree;
+}
+
+/**
+ * Registers the hooks of a library suite on the database `open` gives: before its tests a server
+ * started with LIBRARY_TEST_ENV and the tree built through it; after them both closed. The
+ * returned world is filled in by the time the tests run.
+ */
+export function useLibraryWorld(open: () => Promise<TestDatabase>): LibraryWorld {
+  const world = {} as LibraryWorld;
+  beforeAll(async () => {
+    world.database = await open();
+    world.server = await startTestServer({ database: world.database, env: LIBRARY_TEST_ENV });
+    world.tree = await createTree(world.server);
+  }, 120_000);
+  afterAll(async () => {
+    await world.server?.close();
+    await world.database?.close();
+  });
+  return world;
 }
