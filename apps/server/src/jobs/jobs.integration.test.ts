@@ -1,15 +1,14 @@
 // The jobs contract (rules in jobs.ts), run against both drivers, plus the cluster property of the
 // BullMQ driver (invariant 8: a job fires once whatever the number of workers).
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createBullmqJobs } from "./bullmqJobs.js";
 import { createInProcessJobs } from "./inProcessJobs.js";
 import type { JobDefinition, Jobs } from "./jobs.js";
+import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 // Unique per run, so parallel test files and earlier runs never share a key.
 const RUN_PREFIX = `convivio-test-jobs-${randomUUID().slice(0, 8)}`;
 // Generous: a loaded 2-core machine can be slow, and polling ends as soon as the job ran.
@@ -57,7 +56,7 @@ const drivers: { driver: Jobs["driver"]; make: (prefix?: string) => Jobs }[] = [
   {
     driver: "bullmq",
     make: (prefix = `${RUN_PREFIX}-${++instances}`) =>
-      createBullmqJobs({ connection: { url: REDIS_URL }, logger, prefix }),
+      createBullmqJobs({ connection: { url: TEST_REDIS_URL }, logger, prefix }),
   },
 ];
 
@@ -66,19 +65,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((jobs) => jobs.stop()));
 });
 
-afterAll(async () => {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${RUN_PREFIX}*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-});
+afterAll(() => deleteRedisKeys(RUN_PREFIX));
 
 describe.each(drivers)("jobs contract: $driver", ({ driver, make }) => {
   /** A driver with these definitions, not started yet; stopped after the test. */
@@ -284,7 +271,7 @@ describe("jobs on BullMQ, two workers on one Redis (invariant 8)", () => {
     const prefix = `${RUN_PREFIX}-cluster`;
     const runsById = new Map<string, string[]>();
     const processes = ["A", "B"].map((label) => {
-      const jobs = createBullmqJobs({ connection: { url: REDIS_URL }, logger, prefix });
+      const jobs = createBullmqJobs({ connection: { url: TEST_REDIS_URL }, logger, prefix });
       open.push(jobs);
       jobs.define({
         name: "phase-timer",

@@ -4,7 +4,6 @@
 // armed, and the next start-up sends the failed week; arming twice is harmless; a run weeks late
 // sends no stale digest and arms the coming Monday, not each Monday in between.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "vitest";
 import { communities, eq, libraryDigestWeeks, libraryFollows, users } from "@convivio/db";
@@ -17,8 +16,8 @@ import { createInProcessJobs } from "../jobs/inProcessJobs.js";
 import type { Jobs } from "../jobs/jobs.js";
 import { DIGEST_ATTEMPTS, LibraryDigest, digestJobId, lastWeekEnd, nextWeekEnd } from "./digest.js";
 import { insertItem } from "./items.js";
+import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const RUN_PREFIX = `convivio-test-digest-${randomUUID().slice(0, 8)}`;
 const POLL = { timeout: 15_000, interval: 25 };
 const DAY_MS = 86_400_000;
@@ -45,23 +44,11 @@ const drivers: { driver: Jobs["driver"]; make: (prefix: string) => Jobs }[] = [
   { driver: "in-process", make: () => createInProcessJobs({ logger }) },
   {
     driver: "bullmq",
-    make: (prefix) => createBullmqJobs({ connection: { url: REDIS_URL }, logger, prefix }),
+    make: (prefix) => createBullmqJobs({ connection: { url: TEST_REDIS_URL }, logger, prefix }),
   },
 ];
 
-afterAll(async () => {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${RUN_PREFIX}*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-});
+afterAll(() => deleteRedisKeys(RUN_PREFIX));
 
 describe.each(testDatabases())("weekly digest on $driver", ({ open }) => {
   describe.each(drivers)("through the $driver jobs driver", ({ make }) => {

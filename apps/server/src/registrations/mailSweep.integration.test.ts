@@ -3,7 +3,6 @@
 // On the in-process driver (PGlite) and on BullMQ with two processes' workers (PostgreSQL): the
 // sweep is armed once per slot across them, and the message is sent exactly once.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { createDb, eq, registrationMessages, type Database } from "@convivio/db";
@@ -17,8 +16,8 @@ import type { Jobs } from "../jobs/jobs.js";
 import { TestClock, startTestServer } from "../test/harness.js";
 import { createEvent, signUpOrganizer, unique } from "../test/events.js";
 import { createRegistrationFeature, type RegistrationFeature } from "./feature.js";
+import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const RUN_PREFIX = `convivio-test-mail-sweep-${randomUUID().slice(0, 8)}`;
 const SWEEP_EVERY_MS = 1000;
 const logger = pino({ level: "silent" });
@@ -55,23 +54,11 @@ const drivers = [
     name: "BullMQ, PostgreSQL, two processes",
     factory: testDatabases()[1]!,
     processes: 2,
-    makeJobs: () => createBullmqJobs({ connection: { url: REDIS_URL }, logger, prefix: RUN_PREFIX }),
+    makeJobs: () => createBullmqJobs({ connection: { url: TEST_REDIS_URL }, logger, prefix: RUN_PREFIX }),
   },
 ];
 
-afterAll(async () => {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${RUN_PREFIX}*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-});
+afterAll(() => deleteRedisKeys(RUN_PREFIX));
 
 describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, makeJobs }) => {
   let database: TestDatabase;

@@ -4,12 +4,12 @@
 // language, with the times in the event's zone (New York: neither the process's zone nor Rome);
 // a third server joining afterwards (its start-up re-arm catches up owed reminders) sends none again.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import { JobName, reminderJobId } from "@convivio/protocol";
+import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../test/smtp.js";
 import { startTestServer, type TestServer } from "../test/harness.js";
 import {
@@ -22,7 +22,6 @@ import {
   withToken,
 } from "../test/events.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const ZONE = "America/New_York";
 /** Seconds from the start of the scenario to the reminders: time to set everything up first. */
 // Generous: on a loaded 2-core CI machine the set-up of reminders.integration.test.ts took over 12 s.
@@ -41,7 +40,7 @@ describe("the 24 h reminder with BullMQ: two servers, one Redis, one PostgreSQL,
     pools.push(pool);
     const server = await startTestServer({
       database: pool,
-      env: { REDIS_URL, SMTP_URL: smtp.url, AUTH_RATE_LIMIT: "1000" },
+      env: { REDIS_URL: TEST_REDIS_URL, SMTP_URL: smtp.url, AUTH_RATE_LIMIT: "1000" },
       overrides: { redisPrefix: prefix },
     });
     servers.push(server);
@@ -60,17 +59,7 @@ describe("the 24 h reminder with BullMQ: two servers, one Redis, one PostgreSQL,
     await database.close();
     await smtp.close();
     // The 1 h reminders are still pending (a day ahead): leave nothing of this run in Redis.
-    const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    try {
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-        if (keys.length) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== "0");
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(prefix);
   });
 
   const mailsTo = (address: string): ParsedMail[] =>
