@@ -15,9 +15,19 @@ import {
  */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/**
+ * Handlers of one job name running at once, as BullMQ's worker concurrency (bullmqJobs.ts). Without
+ * a bound, 2,000 registrations at once started 2,000 confirmation emails at once, whose queries took
+ * the database (one PGlite connection, or the pool) away from the registrations still arriving.
+ * Per name, so a board or breakout timer never waits behind a queue of emails.
+ */
+export const IN_PROCESS_CONCURRENCY = 4;
+
 export interface InProcessJobsOptions {
   logger: Logger;
   clock?: Clock;
+  /** Handlers of one name at once (default IN_PROCESS_CONCURRENCY). */
+  concurrency?: number;
   /** Longest single timer; only tests lower it. */
   maxTimerMs?: number;
 }
@@ -41,11 +51,16 @@ export function createInProcessJobs({
   logger: parentLogger,
   clock = systemClock,
   maxTimerMs = MAX_TIMER_MS,
+  concurrency = IN_PROCESS_CONCURRENCY,
 }: InProcessJobsOptions): Jobs {
   const logger = parentLogger.child({ component: "jobs", driver: "in-process" });
   const definitions = new Map<string, JobDefinition<unknown>>();
   const entries = new Map<string, Entry>();
   const running = new Set<Promise<void>>();
+  /** Handlers running now, by job name. */
+  const busy = new Map<string, number>();
+  /** Jobs due but waiting for a free slot of their name, oldest first. */
+  const ready = new Map<string, Entry[]>();
   let state: "idle" | "started" | "stopping" | "stopped" = "idle";
   let stopping: Promise<void> | undefined;
 
@@ -68,9 +83,37 @@ export function createInProcessJobs({
       arm(entry);
       return;
     }
+    if ((busy.get(entry.name) ?? 0) >= concurrency) {
+      const waiting = ready.get(entry.name) ?? [];
+      waiting.push(entry);
+      ready.set(entry.name, waiting);
+      return;
+    }
+    begin(entry);
+  }
+
+  function begin(entry: Entry): void {
     entry.running = true;
-    const run = execute(entry).finally(() => running.delete(run));
+    busy.set(entry.name, (busy.get(entry.name) ?? 0) + 1);
+    const run = execute(entry).finally(() => {
+      running.delete(run);
+      busy.set(entry.name, (busy.get(entry.name) ?? 1) - 1);
+      next(entry.name);
+    });
     running.add(run);
+  }
+
+  /** Starts the oldest waiting job of `name` that is still the current schedule of its id. */
+  function next(name: string): void {
+    if (state !== "started") return;
+    const waiting = ready.get(name);
+    while (waiting && waiting.length > 0 && (busy.get(name) ?? 0) < concurrency) {
+      const entry = waiting.shift()!;
+      // Cancelled or rescheduled while it waited: that schedule is gone.
+      if (entries.get(keyOf(entry.name, entry.id)) !== entry || entry.running || entry.timer) continue;
+      begin(entry);
+    }
+    if (waiting?.length === 0) ready.delete(name);
   }
 
   async function execute(entry: Entry): Promise<void> {
