@@ -3,15 +3,14 @@
 // make one name wait for another: a burst of 2,000 confirmation emails must neither take every
 // database connection from the requests still arriving nor delay a breakout timer.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createBullmqJobs } from "./bullmqJobs.js";
 import { IN_PROCESS_CONCURRENCY, createInProcessJobs } from "./inProcessJobs.js";
 import type { Jobs } from "./jobs.js";
+import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const RUN_PREFIX = `convivio-test-jobconc-${randomUUID().slice(0, 8)}`;
 const POLL = { timeout: 20_000, interval: 20 };
 const BULLMQ_CONCURRENCY = 4;
@@ -25,7 +24,7 @@ const drivers: { driver: Jobs["driver"]; limit: number; make: () => Jobs }[] = [
     limit: BULLMQ_CONCURRENCY,
     make: () =>
       createBullmqJobs({
-        connection: { url: REDIS_URL },
+        connection: { url: TEST_REDIS_URL },
         logger,
         prefix: RUN_PREFIX,
         concurrency: BULLMQ_CONCURRENCY,
@@ -37,19 +36,7 @@ const open: Jobs[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((jobs) => jobs.stop()));
 });
-afterAll(async () => {
-  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${RUN_PREFIX}*`, "COUNT", 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-});
+afterAll(() => deleteRedisKeys(RUN_PREFIX));
 
 describe.each(drivers)("job concurrency: $driver", ({ make, limit }) => {
   it("runs at most its limit of one name at once, all of them in the end, and another name meanwhile", async () => {
