@@ -5,25 +5,15 @@
 // back, the rooms are deleted, and the roll-up reveals each table's votes (hidden until then, in the
 // facilitators' overview too) and puts each table's top ideas on the plenary board with their table
 // marked.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { io as connect, type Socket } from "socket.io-client";
 import { TokenVerifier } from "livekit-server-sdk";
 import { breakoutRollups, eq } from "@convivio/db";
 import { rankedIdeas } from "@convivio/board";
-import {
-  PROTOCOL_VERSION,
-  type BoardAck,
-  type BreakoutAck,
-  type BreakoutAssignment,
-  type BreakoutCommandInput,
-  type BreakoutJoinAck,
-  type BreakoutNotice,
-  type IdeaId,
-} from "@convivio/protocol";
+import type { IdeaId } from "@convivio/protocol";
 import { startTestServer, type TestServer } from "../test/harness.js";
 import { startLiveKitStandIn, type LiveKitStandIn } from "../test/liveKitStandIn.js";
-import { createBoardWorld, eventually, type BoardWorld, type Person } from "../test/boards.js";
+import { eventually, type BoardWorld } from "../test/boards.js";
+import { BreakoutTab, breakoutWorld, clientOf } from "../test/breakouts.js";
 import { MEDIA_TOKEN_TTL_SECONDS } from "../media/tokens.js";
 import { tableRoom } from "../media/roomNames.js";
 
@@ -33,73 +23,18 @@ const PEOPLE = 60;
 const TABLES = 10;
 const ACK_TIMEOUT_MS = 30_000;
 
-/** One participant's live connection, remembering what the breakouts told it. */
-class Attendee {
-  readonly socket: Socket;
-  readonly assignments: BreakoutAssignment[] = [];
-  readonly notices: BreakoutNotice[] = [];
-  private readonly welcomed: Promise<void>;
-
-  constructor(
-    url: string,
-    readonly person: Person,
-  ) {
-    this.socket = connect(url, {
-      transports: ["websocket"],
-      reconnection: false,
-      forceNew: true,
-      auth: { protocolVersion: PROTOCOL_VERSION },
-      extraHeaders: { cookie: person.cookie },
-    });
-    this.welcomed = new Promise((resolve, reject) => {
-      this.socket.once("welcome", () => resolve());
-      this.socket.once("connect_error", reject);
-    });
-    this.socket.on("breakout:assigned", (a: BreakoutAssignment) => this.assignments.push(a));
-    this.socket.on("breakout:notice", (n: BreakoutNotice) => this.notices.push(n));
-  }
-
-  get seat(): BreakoutAssignment | undefined {
-    return this.assignments.at(-1);
-  }
-
-  async join(sessionId: string): Promise<BreakoutJoinAck> {
-    await this.welcomed;
-    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("breakout:join", { sessionId });
-  }
-
-  command(command: BreakoutCommandInput): Promise<BreakoutAck> {
-    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("breakout:command", command);
-  }
-
-  board(command: Record<string, unknown>): Promise<BoardAck> {
-    return this.socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck("board:command", { ...command, clientOpId: randomUUID() });
-  }
-
-  close() {
-    this.socket.close();
-  }
-}
-
 let standIn: LiveKitStandIn;
 let server: TestServer;
 let world: BoardWorld;
-const all: Attendee[] = [];
+const all: BreakoutTab[] = [];
 
 beforeAll(async () => {
   standIn = await startLiveKitStandIn(API_KEY, API_SECRET);
   server = await startTestServer({
     env: { LIVEKIT_URL: standIn.url, LIVEKIT_API_KEY: API_KEY, LIVEKIT_API_SECRET: API_SECRET },
   });
-  world = await createBoardWorld(
-    { db: server.database.db, auth: server.auth, store: server.boards.store },
-    { participants: PEOPLE + 1, now: server.clock.now().getTime() },
-  );
-  const organizer = server.client();
-  organizer.cookie = world.facilitator.cookie;
-  expect((await organizer.post(`/api/sessions/${world.sessionId}/start`)).status).toBe(200);
+  // Started by its facilitator (breakoutWorld refuses anything but a 200).
+  ({ w: world } = await breakoutWorld(server, PEOPLE + 1));
 }, 120_000);
 
 afterAll(async () => {
@@ -113,10 +48,12 @@ const verifier = new TokenVerifier(API_KEY, API_SECRET);
 describe("60 people at 10 tables (stand-in LiveKit)", () => {
   it("opens tables, seats everyone with a token for their room, brings them back on time, rolls up", async () => {
     const { sessionId } = world;
-    const facilitator = new Attendee(server.url, world.facilitator);
+    const facilitator = new BreakoutTab(server.url, world.facilitator, ACK_TIMEOUT_MS);
     all.push(facilitator);
     expect(await facilitator.join(sessionId)).toMatchObject({ ok: true });
-    const people = world.participants.slice(0, PEOPLE).map((p) => new Attendee(server.url, p));
+    const people = world.participants
+      .slice(0, PEOPLE)
+      .map((p) => new BreakoutTab(server.url, p, ACK_TIMEOUT_MS));
     all.push(...people);
     const joins = await Promise.all(people.map((p) => p.join(sessionId)));
     for (const ack of joins)
@@ -140,11 +77,11 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
 
     // Every client hears where it sits, with a real token for that table's room and nothing else.
     await eventually(() => {
-      for (const p of people) expect(p.seat?.table).toBeTruthy();
+      for (const p of people) expect(p.assignment?.table).toBeTruthy();
     }, 30_000);
-    const byTable = new Map<string, Attendee[]>();
+    const byTable = new Map<string, BreakoutTab[]>();
     for (const p of people) {
-      const seat = p.seat!;
+      const seat = p.assignment!;
       expect(seat.reason).toBe("opened");
       const room = tableRoom(sessionId, seat.table!.id);
       expect(seat.table!.room).toBe(room);
@@ -162,7 +99,7 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     for (const tableId of byTable.keys()) expect(standIn.rooms.has(tableRoom(sessionId, tableId))).toBe(true);
 
     // A latecomer sits down at once, at a least-full table.
-    const late = new Attendee(server.url, world.participants[PEOPLE]!);
+    const late = new BreakoutTab(server.url, world.participants[PEOPLE]!, ACK_TIMEOUT_MS);
     all.push(late);
     const lateAck = await late.join(sessionId);
     if (!lateAck.ok) throw new Error(lateAck.code);
@@ -173,9 +110,8 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     expect(lateAck.breakout.assignment.media).not.toBeNull();
 
     // The media-token route: one's own table yes, another table no.
-    const rest = server.client();
-    rest.cookie = people[0]!.person.cookie;
-    const own = people[0]!.seat!.table!;
+    const rest = clientOf(server, people[0]!.person);
+    const own = people[0]!.assignment!.table!;
     const other = [...byTable.keys()].find((id) => id !== own.id)!;
     expect((await rest.post(`/api/sessions/${sessionId}/media-token`, { tableId: own.id })).status).toBe(200);
     expect((await rest.post(`/api/sessions/${sessionId}/media-token`, { tableId: other })).status).toBe(403);
@@ -197,15 +133,15 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
       people.map(async (p, i) => {
         const ack = await p.board({
           type: "proposeIdea",
-          boardId: p.seat!.table!.boardId,
+          boardId: p.assignment!.table!.boardId,
           columnId: "ideas",
-          text: `Idea ${i} from table ${p.seat!.table!.number}`,
+          text: `Idea ${i} from table ${p.assignment!.table!.number}`,
         });
         expect(ack).toMatchObject({ ok: true });
       }),
     );
     for (const tableId of byTable.keys()) {
-      const boardId = byTable.get(tableId)![0]!.seat!.table!.boardId;
+      const boardId = byTable.get(tableId)![0]!.assignment!.table!.boardId;
       expect(await facilitator.board({ type: "setPhase", boardId, phase: "vote" })).toMatchObject({
         ok: true,
       });
@@ -214,10 +150,10 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     const expectedTop = new Map<string, string[]>();
     const boardOf = new Map<string, string>();
     for (const [tableId, members] of byTable) {
-      const boardId = members[0]!.seat!.table!.boardId!;
+      const boardId = members[0]!.assignment!.table!.boardId!;
       boardOf.set(tableId, boardId);
       const loaded = await server.boards.store.load(boardId);
-      const ideaOf = (who: Attendee) =>
+      const ideaOf = (who: BreakoutTab) =>
         Object.values(loaded!.state.ideas).find((idea) => idea.authorId === who.person.userId)!;
       const first = ideaOf(members[0]!);
       const second = ideaOf(members[1]!);
@@ -236,8 +172,7 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     }
 
     // The facilitators' overview: who sits where since when, and the boards' activity.
-    const lead = server.client();
-    lead.cookie = world.facilitator.cookie;
+    const lead = clientOf(server, world.facilitator);
     // The tables' votes are hidden until their reveal (the default settings), so the overview
     // carries no count, not even to facilitators (invariant 7, SPEC B23).
     type Overview = {
@@ -258,11 +193,11 @@ describe("60 people at 10 tables (stand-in LiveKit)", () => {
     // A short round: the warning reaches everyone, then the timer brings everyone back.
     expect(await facilitator.command({ type: "start", sessionId, durationMs: 2_000 })).toEqual({ ok: true });
     await eventually(() => {
-      for (const p of [...people, late]) expect(p.seat?.table).toBeNull();
+      for (const p of [...people, late]) expect(p.assignment?.table).toBeNull();
     }, 60_000);
     for (const p of people) {
       expect(p.notices.some((n) => n.kind === "warning")).toBe(true);
-      expect(p.seat!.reason).toBe("returned");
+      expect(p.assignment!.reason).toBe("returned");
     }
     const deleted = standIn.calls.filter((c) => c.method === "DeleteRoom").map((c) => c.body.room);
     for (const tableId of byTable.keys()) expect(deleted).toContain(tableRoom(sessionId, tableId));

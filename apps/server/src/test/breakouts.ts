@@ -2,20 +2,20 @@
 // it (seats, notices, calls), a world with a session that a facilitator has started, and a REST
 // command helper. Used by the breakouts' integration tests.
 import { randomUUID } from "node:crypto";
-import { io as connect, type Socket } from "socket.io-client";
-import {
-  PROTOCOL_VERSION,
-  type BoardAck,
-  type BreakoutAck,
-  type BreakoutAssignment,
-  type BreakoutCommandInput,
-  type BreakoutJoinAck,
-  type BreakoutNotice,
-  type FacilitatorCall,
-  type MyCall,
+import type { Socket } from "socket.io-client";
+import type {
+  BoardAck,
+  BreakoutAck,
+  BreakoutAssignment,
+  BreakoutCommandInput,
+  BreakoutJoinAck,
+  BreakoutNotice,
+  FacilitatorCall,
+  MyCall,
 } from "@convivio/protocol";
 import type { TestClient, TestServer } from "./harness.js";
 import { createBoardWorld, type BoardWorld, type Person } from "./boards.js";
+import { connectAs, welcomed } from "./sockets.js";
 
 const ACK_TIMEOUT_MS = 20_000;
 
@@ -33,18 +33,11 @@ export class BreakoutTab {
   constructor(
     url: string,
     readonly person: Person,
+    /** How long an ack may take; a crowd of sockets on a loaded machine needs longer. */
+    private readonly ackTimeoutMs = ACK_TIMEOUT_MS,
   ) {
-    this.socket = connect(url, {
-      transports: ["websocket"],
-      reconnection: false,
-      forceNew: true,
-      auth: { protocolVersion: PROTOCOL_VERSION },
-      extraHeaders: { cookie: person.cookie },
-    });
-    this.welcomed = new Promise((resolve, reject) => {
-      this.socket.once("welcome", () => resolve());
-      this.socket.once("connect_error", reject);
-    });
+    this.socket = connectAs(url, person.cookie);
+    this.welcomed = welcomed(this.socket);
     this.socket.on("breakout:assigned", (a: BreakoutAssignment) => this.assignments.push(a));
     this.socket.on("breakout:notice", (n: BreakoutNotice) => this.notices.push(n));
     this.socket.on("breakout:calls", (c: { calls: FacilitatorCall[] }) => this.calls.push(c.calls));
@@ -53,13 +46,18 @@ export class BreakoutTab {
 
   /** Where this person sits now, as last told (null: the plenary, or not told yet). */
   get seat() {
-    return this.assignments.at(-1)?.table ?? null;
+    return this.assignment?.table ?? null;
+  }
+
+  /** The last thing this tab was told about the person's seat (the join's answer counts). */
+  get assignment(): BreakoutAssignment | undefined {
+    return this.assignments.at(-1);
   }
 
   async join(sessionId: string): Promise<BreakoutJoinAck> {
     await this.welcomed;
     const ack: BreakoutJoinAck = await this.socket
-      .timeout(ACK_TIMEOUT_MS)
+      .timeout(this.ackTimeoutMs)
       .emitWithAck("breakout:join", { sessionId });
     // The answer counts as being told where one sits.
     if (ack.ok) this.assignments.push(ack.breakout.assignment);
@@ -71,12 +69,12 @@ export class BreakoutTab {
   }
 
   command(command: BreakoutCommandInput): Promise<BreakoutAck> {
-    return this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck("breakout:command", command);
+    return this.socket.timeout(this.ackTimeoutMs).emitWithAck("breakout:command", command);
   }
 
   board(command: Record<string, unknown>): Promise<BoardAck> {
     return this.socket
-      .timeout(ACK_TIMEOUT_MS)
+      .timeout(this.ackTimeoutMs)
       .emitWithAck("board:command", { ...command, clientOpId: randomUUID() });
   }
 

@@ -2,24 +2,24 @@
 // straight to the database), each with a signed-in cookie, and a socket client that records what
 // the server sends about the session.
 import { randomUUID } from "node:crypto";
-import { io as connect, type Socket } from "socket.io-client";
+import type { Socket } from "socket.io-client";
 import { agendaSessions, eventMembers, events, users, type Db } from "@convivio/db";
-import {
-  PROTOCOL_VERSION,
-  type ChatDeleted,
-  type ChatJoinAck,
-  type ChatMessage,
-  type ChatSendAck,
-  type EventRole,
-  type RaisedHand,
-  type SessionAck,
-  type SessionJoinAck,
-  type SessionLiveState,
-  type SessionParticipant,
-  type SessionStage,
+import type {
+  ChatDeleted,
+  ChatJoinAck,
+  ChatMessage,
+  ChatSendAck,
+  EventRole,
+  RaisedHand,
+  SessionAck,
+  SessionJoinAck,
+  SessionLiveState,
+  SessionParticipant,
+  SessionStage,
 } from "@convivio/protocol";
 import type { AuthService } from "../auth/service.js";
 import { TestClient } from "./harness.js";
+import { connectAs, welcomed } from "./sockets.js";
 
 const HOUR_MS = 3_600_000;
 let counter = 0;
@@ -129,17 +129,8 @@ export class SessionClient {
     readonly person: SessionPerson,
     readonly sessionId: string,
   ) {
-    this.socket = connect(url, {
-      transports: ["websocket"],
-      reconnection: false,
-      forceNew: true,
-      auth: { protocolVersion: PROTOCOL_VERSION },
-      extraHeaders: { cookie: person.cookie },
-    });
-    this.welcomed = new Promise((resolve, reject) => {
-      this.socket.once("welcome", () => resolve());
-      this.socket.once("connect_error", reject);
-    });
+    this.socket = connectAs(url, person.cookie);
+    this.welcomed = welcomed(this.socket);
     this.socket.on("session:state", (state: SessionLiveState) => this.states.push(state));
     this.socket.on("session:participants", (p: { participants: SessionParticipant[] }) => {
       this.participants = p.participants;
