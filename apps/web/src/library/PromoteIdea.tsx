@@ -3,7 +3,7 @@
 // came from; the community's editors then complete and publish it.
 import { useId, useState } from "react";
 import { Link } from "react-router";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { BoardId, CommunityId, IdeaId } from "@convivio/protocol";
 import { call } from "../api/client";
@@ -11,7 +11,7 @@ import { Dialog } from "../boards/Dialog";
 import { Button } from "../ui/Button";
 import { FormAlert } from "../ui/FormAlert";
 import { errorMessage } from "../ui/message";
-import { libraryKeys } from "./shared";
+import { TargetCommunityField, useEditableCommunities } from "./TargetCommunityField";
 import "../styles/library.css";
 
 const KINDS = ["practice", "act", "resource"] as const;
@@ -66,13 +66,7 @@ function PromoteDialog({
 }) {
   const { t } = useTranslation();
   const kindId = useId();
-  const communities = useQuery({
-    queryKey: libraryKeys.communities,
-    queryFn: ({ signal }) => call("listCommunities", { signal }),
-  });
-  const editable = (communities.data?.communities ?? []).filter(
-    (c) => c.myRole === "editor" || c.myRole === "admin",
-  );
+  const editable = useEditableCommunities();
   const [communityId, setCommunityId] = useState("");
   const [kind, setKind] = useState<PromotedKind>("practice");
   const promote = useMutation({
@@ -121,17 +115,7 @@ function PromoteDialog({
           ))}
         </select>
       </label>
-      <label className="field">
-        <span className="field-label">{t("library.publish.community")}</span>
-        <select className="input select" value={communityId} onChange={(e) => setCommunityId(e.target.value)}>
-          <option value="">{t("library.publish.eventCommunity")}</option>
-          {editable.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TargetCommunityField communities={editable} value={communityId} onChange={setCommunityId} />
     </Dialog>
   );
 }

@@ -3,7 +3,7 @@
 // publishing again updates that outcome as a new version.
 import { useState } from "react";
 import { Link } from "react-router";
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { ITEM_AUDIENCES, type BoardId, type CommunityId, type ItemAudience } from "@convivio/protocol";
 import { call } from "../api/client";
@@ -11,7 +11,7 @@ import { Dialog } from "../boards/Dialog";
 import { Button } from "../ui/Button";
 import { FormAlert } from "../ui/FormAlert";
 import { errorMessage } from "../ui/message";
-import { libraryKeys } from "./shared";
+import { TargetCommunityField, useEditableCommunities } from "./TargetCommunityField";
 
 /** What publishing did: a new outcome, or the board's earlier one brought up to date. */
 interface Published {
@@ -54,13 +54,7 @@ function PublishDialog({
   onDone: (published: Published) => void;
 }) {
   const { t } = useTranslation();
-  const communities = useQuery({
-    queryKey: libraryKeys.communities,
-    queryFn: ({ signal }) => call("listCommunities", { signal }),
-  });
-  const editable = (communities.data?.communities ?? []).filter(
-    (c) => c.myRole === "editor" || c.myRole === "admin",
-  );
+  const editable = useEditableCommunities();
   const [communityId, setCommunityId] = useState("");
   const [chosenAudience, setAudience] = useState<ItemAudience>("everyone");
   // A top-level community has no siblings (the server refuses the choice): not offered for one
@@ -99,17 +93,7 @@ function PublishDialog({
       }
     >
       {publish.isError ? <FormAlert message={errorMessage(publish.error)} /> : null}
-      <label className="field">
-        <span className="field-label">{t("library.publish.community")}</span>
-        <select className="input select" value={communityId} onChange={(e) => setCommunityId(e.target.value)}>
-          <option value="">{t("library.publish.eventCommunity")}</option>
-          {editable.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <TargetCommunityField communities={editable} value={communityId} onChange={setCommunityId} />
       <label className="field">
         <span className="field-label">{t("library.editor.audience")}</span>
         <select
