@@ -3,12 +3,12 @@
 // session's planned tables and the person's sign-ups; a session without planned tables shows nothing,
 // and so does the agenda for someone who cannot take part (signed out, not registered) or who runs
 // the event (facilitators plan the tables, they do not sign up).
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import type { EventPlannedTablesResponse, PlannedTablesResponse } from "@convivio/protocol";
 import { call, isApiError } from "../api/client";
 import { useMe } from "../auth/session";
-import { changeSignUp, plannedTablesKey, SignUpList } from "./PlannedTables";
+import { plannedTablesKey, SignUpList } from "./PlannedTables";
 import { tableName } from "./TableView";
 import "../styles/breakouts.css";
 
@@ -35,17 +35,14 @@ export function AgendaTableSignUp({ slug, sessionId }: { slug: string; sessionId
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const agenda = useAgendaTables(slug);
-  const change = useMutation({
-    mutationFn: (tableId: string | null) => changeSignUp(sessionId, tableId),
-    onSuccess: (data: PlannedTablesResponse) => {
-      queryClient.setQueryData<EventPlannedTablesResponse>(agendaKey(slug), (old) =>
-        old
-          ? { sessions: old.sessions.map((s) => (s.sessionId === sessionId ? { sessionId, ...data } : s)) }
-          : old,
-      );
-      queryClient.setQueryData(plannedTablesKey(sessionId), data);
-    },
-  });
+  const changed = (data: PlannedTablesResponse) => {
+    queryClient.setQueryData<EventPlannedTablesResponse>(agendaKey(slug), (old) =>
+      old
+        ? { sessions: old.sessions.map((s) => (s.sessionId === sessionId ? { sessionId, ...data } : s)) }
+        : old,
+    );
+    queryClient.setQueryData(plannedTablesKey(sessionId), data);
+  };
   const planned = agenda.data?.sessions.find((s) => s.sessionId === sessionId);
   if (!planned || planned.tables.length === 0) return null;
   const mine = planned.tables.find((tbl) => tbl.id === planned.mine);
@@ -57,19 +54,7 @@ export function AgendaTableSignUp({ slug, sessionId }: { slug: string; sessionId
           : t("breakouts.signup.agendaSummary", { count: planned.tables.length })}
       </summary>
       <p className="muted small">{t("breakouts.signup.agendaHint")}</p>
-      <SignUpList
-        tables={planned.tables}
-        mine={planned.mine}
-        pending={change.isPending}
-        onChange={(tableId) => change.mutate(tableId)}
-      />
-      {change.error ? (
-        <p className="live-error" role="alert">
-          {t(`errors.${isApiError(change.error) ? change.error.code : "internal_error"}`, {
-            defaultValue: t("breakouts.error"),
-          })}
-        </p>
-      ) : null}
+      <SignUpList sessionId={sessionId} tables={planned.tables} mine={planned.mine} onChanged={changed} />
     </details>
   );
 }

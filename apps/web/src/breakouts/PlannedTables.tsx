@@ -16,53 +16,76 @@ export const plannedTablesKey = (sessionId: string) => ["breakout-tables", sessi
 const key = plannedTablesKey;
 
 /** Signs up for a table (or withdraws, `null`): the session's planned tables as they are after it. */
-export function changeSignUp(sessionId: string, tableId: string | null): Promise<PlannedTablesResponse> {
+function changeSignUp(sessionId: string, tableId: string | null): Promise<PlannedTablesResponse> {
   return tableId
     ? call("signUpForTable", { params: { sessionId, tableId } })
     : call("cancelTableSignUp", { params: { sessionId } });
 }
 
-/** The planned tables with a sign-up (or withdraw) button each. */
+/**
+ * The planned tables with a sign-up (or withdraw) button each, and what went wrong if a change
+ * failed; `onChanged` gets the session's planned tables as they are after a change.
+ */
 export function SignUpList({
+  sessionId,
   tables,
   mine,
-  pending,
-  onChange,
+  onChanged,
 }: {
+  sessionId: string;
   tables: readonly TableSummary[];
   mine: string | null;
-  pending: boolean;
-  onChange: (tableId: string | null) => void;
+  onChanged: (data: PlannedTablesResponse) => void;
 }) {
   const { t } = useTranslation();
+  const change = useMutation({
+    mutationFn: (tableId: string | null) => changeSignUp(sessionId, tableId),
+    onSuccess: onChanged,
+  });
+  const pending = change.isPending;
+  const onChange = (tableId: string | null) => change.mutate(tableId);
   return (
-    <ul className="breakout-choices">
-      {tables.map((tbl) => {
-        const isMine = mine === tbl.id;
-        const full = tbl.seats !== null && tbl.count >= tbl.seats && !isMine;
-        return (
-          <li key={tbl.id} className={isMine ? "is-mine" : undefined}>
-            <span>
-              <strong>{tableName(t, tbl)}</strong>{" "}
-              <span className="muted">
-                {tbl.seats === null
-                  ? t("breakouts.count", { count: tbl.count })
-                  : t("breakouts.seatsLeft", { count: Math.max(0, tbl.seats - tbl.count) })}
+    <>
+      <ul className="breakout-choices">
+        {tables.map((tbl) => {
+          const isMine = mine === tbl.id;
+          const full = tbl.seats !== null && tbl.count >= tbl.seats && !isMine;
+          return (
+            <li key={tbl.id} className={isMine ? "is-mine" : undefined}>
+              <span>
+                <strong>{tableName(t, tbl)}</strong>{" "}
+                <span className="muted">
+                  {tbl.seats === null
+                    ? t("breakouts.count", { count: tbl.count })
+                    : t("breakouts.seatsLeft", { count: Math.max(0, tbl.seats - tbl.count) })}
+                </span>
               </span>
-            </span>
-            {isMine ? (
-              <Button className="btn-small" variant="secondary" busy={pending} onClick={() => onChange(null)}>
-                {t("breakouts.signup.withdraw")}
-              </Button>
-            ) : (
-              <Button className="btn-small" disabled={full} busy={pending} onClick={() => onChange(tbl.id)}>
-                {full ? t("breakouts.full") : t("breakouts.signup.choose")}
-              </Button>
-            )}
-          </li>
-        );
-      })}
-    </ul>
+              {isMine ? (
+                <Button
+                  className="btn-small"
+                  variant="secondary"
+                  busy={pending}
+                  onClick={() => onChange(null)}
+                >
+                  {t("breakouts.signup.withdraw")}
+                </Button>
+              ) : (
+                <Button className="btn-small" disabled={full} busy={pending} onClick={() => onChange(tbl.id)}>
+                  {full ? t("breakouts.full") : t("breakouts.signup.choose")}
+                </Button>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {change.error ? (
+        <p className="live-error" role="alert">
+          {t(`errors.${isApiError(change.error) ? change.error.code : "internal_error"}`, {
+            defaultValue: t("breakouts.error"),
+          })}
+        </p>
+      ) : null}
+    </>
   );
 }
 
@@ -79,10 +102,6 @@ export function TableSignUp({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const planned = usePlannedTables(sessionId, true);
-  const change = useMutation({
-    mutationFn: (tableId: string | null) => changeSignUp(sessionId, tableId),
-    onSuccess: (data: PlannedTablesResponse) => queryClient.setQueryData(key(sessionId), data),
-  });
   const data = planned.data;
   if (!data || data.tables.length === 0) return null;
   return (
@@ -90,18 +109,11 @@ export function TableSignUp({ sessionId }: { sessionId: string }) {
       <h2 id="breakout-signup-title">{t("breakouts.signup.title")}</h2>
       <p>{t("breakouts.signup.body")}</p>
       <SignUpList
+        sessionId={sessionId}
         tables={data.tables}
         mine={data.mine}
-        pending={change.isPending}
-        onChange={(tableId) => change.mutate(tableId)}
+        onChanged={(changed) => queryClient.setQueryData(key(sessionId), changed)}
       />
-      {change.error ? (
-        <p className="live-error" role="alert">
-          {t(`errors.${isApiError(change.error) ? change.error.code : "internal_error"}`, {
-            defaultValue: t("breakouts.error"),
-          })}
-        </p>
-      ) : null}
     </section>
   );
 }
