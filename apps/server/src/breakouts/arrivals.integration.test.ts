@@ -3,10 +3,10 @@
 // until the session is live; leaving stops being present; a latecomer who signed up for a table sits
 // there while it has a seat ("from sign-ups" and "topic"), as the opening would have seated them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BreakoutOverview, PlannedTablesResponse } from "@convivio/protocol";
+import type { PlannedTablesResponse } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { eventually, type Person } from "../test/boards.js";
-import { BreakoutTab, breakoutWorld, clientOf, command, startSession } from "../test/breakouts.js";
+import { BreakoutTab, breakoutWorld, clientOf, command, overview, startSession } from "../test/breakouts.js";
 
 let server: TestServer;
 const tabs: BreakoutTab[] = [];
@@ -23,12 +23,6 @@ function tab(person: Person): BreakoutTab {
   const t = new BreakoutTab(server.url, person);
   tabs.push(t);
   return t;
-}
-
-async function overview(lead: TestClient, sessionId: string): Promise<BreakoutOverview> {
-  const res = await lead.get(`/api/sessions/${sessionId}/breakouts/overview`);
-  expect(res.status).toBe(200);
-  return res.body as BreakoutOverview;
 }
 
 async function plan(lead: TestClient, sessionId: string, tables: { topic: string; seats: number }[]) {

@@ -5,15 +5,10 @@
 // in the session, and the host picker lists exactly those people.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registrations, users } from "@convivio/db";
-import type {
-  BreakoutOverview,
-  BreakoutPublicState,
-  HostCandidatesResponse,
-  PlannedTablesResponse,
-} from "@convivio/protocol";
+import type { BreakoutPublicState, HostCandidatesResponse, PlannedTablesResponse } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { eventually, type Person } from "../test/boards.js";
-import { BreakoutTab, breakoutWorld, clientOf, command } from "../test/breakouts.js";
+import { BreakoutTab, breakoutWorld, clientOf, command, overview } from "../test/breakouts.js";
 
 let server: TestServer;
 const tabs: BreakoutTab[] = [];
@@ -31,12 +26,6 @@ async function tab(person: Person, sessionId: string): Promise<BreakoutTab> {
   tabs.push(t);
   expect(await t.join(sessionId)).toMatchObject({ ok: true });
   return t;
-}
-
-async function overview(lead: TestClient, sessionId: string): Promise<BreakoutOverview> {
-  const res = await lead.get(`/api/sessions/${sessionId}/breakouts/overview`);
-  expect(res.status).toBe(200);
-  return res.body as BreakoutOverview;
 }
 
 async function tablesOf(lead: TestClient, sessionId: string) {

@@ -6,10 +6,10 @@
 // each table board through the board's command path (its people see the reveal live), and refuses,
 // revealing nothing, when a table board is locked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BoardId, BreakoutOverview, BreakoutPublicState, ColumnId, IdeaId } from "@convivio/protocol";
+import type { BoardId, BreakoutPublicState, ColumnId, IdeaId } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { BoardClient, eventually, type Person } from "../test/boards.js";
-import { BreakoutTab, breakoutWorld, clientOf, command } from "../test/breakouts.js";
+import { BreakoutTab, breakoutWorld, clientOf, command, overview } from "../test/breakouts.js";
 
 let server: TestServer;
 const closers: { close(): void }[] = [];
@@ -39,12 +39,6 @@ async function boardClient(person: Person, boardId: string): Promise<BoardClient
 async function tablesOf(lead: TestClient, sessionId: string) {
   return ((await lead.get(`/api/sessions/${sessionId}/breakouts`)).body as { state: BreakoutPublicState })
     .state.tables;
-}
-
-async function overview(lead: TestClient, sessionId: string): Promise<BreakoutOverview> {
-  const res = await lead.get(`/api/sessions/${sessionId}/breakouts/overview`);
-  expect(res.status).toBe(200);
-  return res.body as BreakoutOverview;
 }
 
 const IDEAS = "ideas" as ColumnId;

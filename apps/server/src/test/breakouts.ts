@@ -1,8 +1,9 @@
 // Test support for the breakout tables: a live socket client that remembers what the breakouts told
-// it (seats, notices, calls), a world with a session that a facilitator has started, and a REST
-// command helper. Used by the breakouts' integration tests.
+// it (seats, notices, calls), a world with a session that a facilitator has started, and REST
+// helpers for commands and the facilitators' overview. Used by the breakouts' integration tests.
 import { randomUUID } from "node:crypto";
 import type { Socket } from "socket.io-client";
+import { expect } from "vitest";
 import type {
   BoardAck,
   BreakoutAck,
@@ -10,6 +11,7 @@ import type {
   BreakoutCommandInput,
   BreakoutJoinAck,
   BreakoutNotice,
+  BreakoutOverview,
   FacilitatorCall,
   MyCall,
 } from "@convivio/protocol";
@@ -113,4 +115,11 @@ export async function startSession(lead: TestClient, sessionId: string): Promise
 /** A breakout command over REST (the same body as the socket's). */
 export function command(client: TestClient, body: BreakoutCommandInput) {
   return client.post(`/api/sessions/${body.sessionId}/breakouts/commands`, body);
+}
+
+/** The facilitators' overview of a session's tables, as `lead` gets it (a 200). */
+export async function overview(lead: TestClient, sessionId: string): Promise<BreakoutOverview> {
+  const res = await lead.get(`/api/sessions/${sessionId}/breakouts/overview`);
+  expect(res.status).toBe(200);
+  return res.body as BreakoutOverview;
 }
