@@ -23,7 +23,10 @@ import type { LiveSessionFeature } from "./session/feature.js";
 import type { BreakoutFeature } from "./breakouts/feature.js";
 import { liveKitWebhookHandler, mediaRoutes, type MediaDeps } from "./media/routes.js";
 
-export const JSON_BODY_LIMIT = "100kb";
+// The largest body the schemas allow is a library item's: 100,000 characters of Markdown, which in
+// Italian prose (2-byte letters, 3-byte typographic quotes) is up to ~300 kB of UTF-8. The limit
+// must not refuse with a 413 what the schema would accept; beyond it, a 413 comes before parsing.
+export const JSON_BODY_LIMIT = "512kb";
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 export interface AppDeps {

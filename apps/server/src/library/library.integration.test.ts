@@ -5,12 +5,13 @@
 import { describe, expect, test } from "vitest";
 import { count, eq, libraryDeliveries, libraryItems, sql } from "@convivio/db";
 import { testDatabases } from "@convivio/db/testing";
-import type {
-  InboxResponse,
-  LibraryItemDetail,
-  LibrarySearchResponse,
-  LibraryTally,
-  ItemVersionsResponse,
+import {
+  LIBRARY_LIMITS,
+  type InboxResponse,
+  type LibraryItemDetail,
+  type LibrarySearchResponse,
+  type LibraryTally,
+  type ItemVersionsResponse,
 } from "@convivio/protocol";
 import type { TestServer } from "../test/harness.js";
 import { createItem, signUp, useLibraryWorld } from "../test/library.js";
@@ -24,6 +25,24 @@ describe.each(testDatabases())("library on $driver", ({ open }) => {
     return res.body as LibrarySearchResponse;
   };
   const titles = (res: LibrarySearchResponse) => res.items.map((i) => i.title);
+
+  test("takes a body at its length limit in accented text (two or three bytes a character)", async () => {
+    const { roma, romaMember } = world.tree;
+    // Italian prose is full of 2-byte letters, and a typographic apostrophe or quote takes 3: the
+    // request size limit must not refuse what the schema allows.
+    const pattern = "è’";
+    const body = pattern.repeat(LIBRARY_LIMITS.bodyMaxLength / pattern.length);
+    expect(Buffer.byteLength(JSON.stringify({ body }))).toBeGreaterThan(240_000);
+    const item = await createItem(romaMember, { communityId: roma.id, title: "Atto lungo", body });
+    expect(item.body).toHaveLength(LIBRARY_LIMITS.bodyMaxLength);
+    const tooLong = await romaMember.client.post("/api/library/items", {
+      kind: "act",
+      communityId: roma.id,
+      title: "Atto troppo lungo",
+      body: `${body}x`,
+    });
+    expect(tooLong.status).toBe(400);
+  });
 
   test("visibility: drafts and community-only items never reach outsiders, search included", async () => {
     const { roma, romaEditor, romaMember, viterboEditor, firenzeEditor, outsider } = world.tree;
