@@ -27,7 +27,6 @@ import { authorizeEvent, findEventBySlug, type EventRow } from "../access/permis
 import { bindRoutes } from "../http/routes.js";
 import { HttpError } from "../http/problem.js";
 import { boardAccessOf, boardRoleIn, participantOf } from "./access.js";
-import { isStorable } from "../http/storable.js";
 import type { BoardStore } from "./store.js";
 
 export interface BoardRouteDeps {
@@ -130,8 +129,6 @@ export function boardRoutes({ db, store, clock }: BoardRouteDeps) {
 
   return bindRoutes({
     createBoard: async ({ actor, params, body }) => {
-      if (!isStorable(body))
-        throw new HttpError(ErrorCode.validationFailed, "Text contains characters that cannot be stored");
       const event = await findEventBySlug(db, params.slug);
       await authorizeEvent(db, actor, event, Permission.facilitateSession);
       const [session] = await db
