@@ -41,12 +41,9 @@ export const LIBRARY_LIMITS = {
   adaptationDepthMax: 8,
 } as const;
 
-/**
- * Free text stored in PostgreSQL, whose text type cannot hold U+0000: refused here with a 400
- * naming the field, rather than failing the write with a 500.
- */
-const FreeText = () =>
-  z.string().refine((text) => !text.includes("\u0000"), "must not contain NUL characters");
+// Free text needs no NUL check of its own here: the server refuses a NUL character or a lone
+// surrogate (which PostgreSQL cannot store) in every parsed REST body and query, for every route at
+// once, with a 400 validation_failed (apps/server/src/http/routes.ts).
 
 /** Attachment types accepted; the server checks the bytes, not only the declared type. */
 export const ATTACHMENT_TYPES = ["application/pdf", "image/png", "image/jpeg", "image/webp"] as const;
@@ -111,9 +108,9 @@ export type CommunityResponse = z.infer<typeof CommunityResponse>;
 
 export const CreateCommunityBody = z.strictObject({
   slug: Slug,
-  name: FreeText().trim().min(1).max(120),
+  name: z.string().trim().min(1).max(120),
   kind: CommunityKind,
-  description: FreeText().max(4_000).optional(),
+  description: z.string().max(4_000).optional(),
   /** Creating a child needs the admin role in the parent; a top-level one, a platform operator. */
   parentId: CommunityId.nullable().optional(),
 });
@@ -160,15 +157,15 @@ const Tags = z
   .array(Tag)
   .max(LIBRARY_LIMITS.maxTags)
   .transform((tags) => [...new Set(tags)]);
-const ItemTitle = FreeText().trim().min(1).max(LIBRARY_LIMITS.titleMaxLength);
-const Territory = FreeText().trim().max(LIBRARY_LIMITS.territoryMaxLength);
+const ItemTitle = z.string().trim().min(1).max(LIBRARY_LIMITS.titleMaxLength);
+const Territory = z.string().trim().max(LIBRARY_LIMITS.territoryMaxLength);
 
 export const CreateItemBody = z.strictObject({
   communityId: CommunityId,
   kind: ItemKind,
   title: ItemTitle,
-  summary: FreeText().max(LIBRARY_LIMITS.summaryMaxLength).default(""),
-  body: FreeText().max(LIBRARY_LIMITS.bodyMaxLength).default(""),
+  summary: z.string().max(LIBRARY_LIMITS.summaryMaxLength).default(""),
+  body: z.string().max(LIBRARY_LIMITS.bodyMaxLength).default(""),
   tags: Tags.default([]),
   territory: Territory.nullable().default(null),
   language: Locale.default("it"),
@@ -182,8 +179,8 @@ export const UpdateItemBody = z
   .strictObject({
     kind: ItemKind.optional(),
     title: ItemTitle.optional(),
-    summary: FreeText().max(LIBRARY_LIMITS.summaryMaxLength).optional(),
-    body: FreeText().max(LIBRARY_LIMITS.bodyMaxLength).optional(),
+    summary: z.string().max(LIBRARY_LIMITS.summaryMaxLength).optional(),
+    body: z.string().max(LIBRARY_LIMITS.bodyMaxLength).optional(),
     tags: Tags.optional(),
     territory: Territory.nullable().optional(),
     language: Locale.optional(),
@@ -307,10 +304,10 @@ const DateOnly = z.iso.date();
 const firstOf = (v: unknown) => (Array.isArray(v) ? (v as unknown[])[0] : v);
 
 export const LibrarySearchQuery = z.strictObject({
-  q: FreeText().trim().max(LIBRARY_LIMITS.queryMaxLength).optional(),
+  q: z.string().trim().max(LIBRARY_LIMITS.queryMaxLength).optional(),
   kind: ItemKind.optional(),
   tag: Tag.optional(),
-  territory: FreeText().trim().min(1).max(LIBRARY_LIMITS.territoryMaxLength).optional(),
+  territory: z.string().trim().min(1).max(LIBRARY_LIMITS.territoryMaxLength).optional(),
   /** A community by slug. */
   community: Slug.optional(),
   /** Published (or, for drafts one may see, last changed) on or after / before these days. */
@@ -350,7 +347,7 @@ export type Outcome = z.infer<typeof Outcome>;
 /** Send an item down to every descendant, or to the chosen ones (each must be a descendant). */
 export const SendDownBody = z.strictObject({
   target: z.union([z.literal("all"), z.array(CommunityId).min(1).max(5_000)]),
-  note: FreeText().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
+  note: z.string().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
 });
 export type SendDownBody = z.input<typeof SendDownBody>;
 
@@ -411,7 +408,7 @@ export const DeliveryResponse = z.object({ entry: InboxEntry });
 export const OutcomeBody = z.strictObject({
   outcome: Outcome,
   on: DateOnly,
-  note: FreeText().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
+  note: z.string().trim().max(LIBRARY_LIMITS.noteMaxLength).default(""),
 });
 export type OutcomeBody = z.input<typeof OutcomeBody>;
 
@@ -437,7 +434,7 @@ export const BoardIdeaParams = z.strictObject({ boardId: BoardId, ideaId: IdeaId
 // ---- feedback and follows ----
 
 export const CommentBody = z.strictObject({
-  body: FreeText().trim().min(1).max(LIBRARY_LIMITS.commentMaxLength),
+  body: z.string().trim().min(1).max(LIBRARY_LIMITS.commentMaxLength),
 });
 export const CommentResponse = z.object({ comment: ItemComment });
 /** A comment of an item: its author or an editor of the item's community may remove it. */
