@@ -9,7 +9,7 @@ import type {
   FacilitatorCall,
   MyCall,
 } from "@convivio/protocol";
-import type { LiveServer } from "../live/socket.js";
+import { userRoom, type LiveServer } from "../live/socket.js";
 
 /** Everyone following a session's breakouts (state, notices). */
 export const breakoutRoom = (sessionId: string) => `breakouts:${sessionId}`;
@@ -17,7 +17,6 @@ export const breakoutRoom = (sessionId: string) => `breakouts:${sessionId}`;
 export const breakoutPeopleRoom = (sessionId: string) => `breakouts:${sessionId}:people`;
 /** The facilitators among them (calls). */
 export const breakoutLeadRoom = (sessionId: string) => `breakouts:${sessionId}:lead`;
-export const userRoom = (userId: string) => `user:${userId}`;
 
 export interface PresentPerson {
   userId: string;
