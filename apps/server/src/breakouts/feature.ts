@@ -63,6 +63,7 @@ export function createBreakoutFeature(deps: BreakoutFeatureDeps): BreakoutFeatur
       service.notifier = socketNotifier(io);
       attachBreakoutSockets(io, {
         db: deps.db,
+        clock: deps.clock,
         service,
         limiter: new TokenBuckets(deps.rateLimit ?? DEFAULT_BREAKOUT_RATE_LIMIT),
         logger,

@@ -12,6 +12,7 @@ import {
   type BreakoutJoinAck,
 } from "@convivio/protocol";
 import type { LiveServer } from "../live/socket.js";
+import type { Clock } from "../auth/clock.js";
 import type { TokenBuckets } from "../boards/rateLimiter.js";
 import { HttpError } from "../http/problem.js";
 import { breakoutLeadRoom, breakoutPeopleRoom, breakoutRoom } from "./notify.js";
@@ -34,16 +35,16 @@ export function codeOf(err: unknown): ErrorCode {
 
 export function attachBreakoutSockets(
   io: LiveServer,
-  deps: { db: Db; service: BreakoutService; limiter: TokenBuckets; logger: Logger },
+  deps: { db: Db; clock: Clock; service: BreakoutService; limiter: TokenBuckets; logger: Logger },
 ): void {
-  const { db, service, limiter, logger } = deps;
+  const { db, clock, service, limiter, logger } = deps;
   io.on("connection", (socket) => {
     const user = socket.data.actor.user;
     let strikes = 0;
-    let strikesSince = Date.now();
+    let strikesSince = clock.now().getTime();
 
     const strike = () => {
-      const at = Date.now();
+      const at = clock.now().getTime();
       if (at - strikesSince > STRIKE_WINDOW_MS) {
         strikes = 0;
         strikesSince = at;
