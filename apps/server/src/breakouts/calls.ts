@@ -43,15 +43,22 @@ export class BreakoutCalls {
     this.deps.notifier().myCall(userId, { sessionId, call: calls.find((c) => c.userId === userId) ?? null });
   }
 
-  /** A facilitator answered a call: it leaves their list, and the caller is told. */
+  /**
+   * A facilitator answered a call: it leaves their list, and the caller is told. A call already over
+   * (another facilitator answered first, or it lapsed) keeps who closed it and when; answering it
+   * again is not an error, since two facilitators may well click at once.
+   */
   async resolve(byUserId: string, sessionId: string, runId: string, callId: string): Promise<void> {
-    const [resolved] = await this.deps.db
+    const { db, clock } = this.deps;
+    const ofRun = and(eq(breakoutCalls.id, callId), eq(breakoutCalls.runId, runId));
+    const [resolved] = await db
       .update(breakoutCalls)
-      .set({ resolvedAt: this.deps.clock.now(), resolvedBy: byUserId })
-      .where(and(eq(breakoutCalls.id, callId), eq(breakoutCalls.runId, runId)))
+      .set({ resolvedAt: clock.now(), resolvedBy: byUserId })
+      .where(and(ofRun, isNull(breakoutCalls.resolvedAt)))
       .returning({ userId: breakoutCalls.userId });
-    if (!resolved) throw new HttpError(ErrorCode.notFound);
-    await this.lapsed(sessionId, runId, [resolved.userId]);
+    if (resolved) return this.lapsed(sessionId, runId, [resolved.userId]);
+    const [over] = await db.select({ id: breakoutCalls.id }).from(breakoutCalls).where(ofRun);
+    if (!over) throw new HttpError(ErrorCode.notFound);
   }
 
   /**

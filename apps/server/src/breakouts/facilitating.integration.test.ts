@@ -4,7 +4,7 @@
 // or picks a table while the tables count down to close; a table's host must be someone who may be
 // in the session, and the host picker lists exactly those people.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registrations, users } from "@convivio/db";
+import { breakoutCalls, eq, eventMembers, registrations, users } from "@convivio/db";
 import type { BreakoutPublicState, HostCandidatesResponse, PlannedTablesResponse } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { eventually, type Person } from "../test/boards.js";
@@ -133,6 +133,58 @@ describe("calls for a facilitator", () => {
       expect(facilitator.calls.at(-1)).toEqual([]);
     });
     expect(await reloaded.join(sessionId)).toMatchObject({ ok: true, calls: [] });
+    expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
+  }, 60_000);
+});
+
+describe("calls for a facilitator, answered twice", () => {
+  it("keep the first answer: who answered and when", async () => {
+    const { w, lead } = await breakoutWorld(server, 1);
+    const { sessionId } = w;
+    // A second facilitator of the event, answering the same call a moment later.
+    const db = server.database.db;
+    const [coLead] = await db
+      .insert(users)
+      .values({ email: `co-lead-${sessionId}@example.it`, name: "Cora Co-lead" })
+      .returning({ id: users.id });
+    await db.insert(eventMembers).values({ eventId: w.eventId, userId: coLead!.id, role: "facilitator" });
+    const coLeadClient = server.client();
+    coLeadClient.cookie = `convivio_session=${(await server.auth.createSession(coLead!.id)).token}`;
+    const [caller] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
+    expect(
+      (await command(lead, { type: "open", sessionId, by: { count: 1 }, strategy: "random" })).status,
+    ).toBe(200);
+    await eventually(() => expect(caller!.seat).not.toBeNull());
+    expect(await caller!.command({ type: "call", sessionId })).toEqual({ ok: true });
+    const [call] = await db
+      .select({ id: breakoutCalls.id })
+      .from(breakoutCalls)
+      .where(eq(breakoutCalls.userId, caller!.person.userId));
+    const callId = call!.id;
+    const answer = async () =>
+      (
+        await db
+          .select({ at: breakoutCalls.resolvedAt, by: breakoutCalls.resolvedBy })
+          .from(breakoutCalls)
+          .where(eq(breakoutCalls.id, callId))
+      )[0];
+
+    expect((await command(lead, { type: "resolveCall", sessionId, callId })).status).toBe(200);
+    const first = await answer();
+    expect(first).toEqual({ at: expect.any(Date), by: w.facilitator.userId });
+    server.clock.advance(1_000);
+    expect((await command(coLeadClient, { type: "resolveCall", sessionId, callId })).status).toBe(200);
+    expect(await answer()).toEqual(first);
+    // A call that never was is still not found.
+    expect(
+      (
+        await command(lead, {
+          type: "resolveCall",
+          sessionId,
+          callId: "00000000-0000-4000-8000-000000000000",
+        })
+      ).status,
+    ).toBe(404);
     expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
   }, 60_000);
 });
