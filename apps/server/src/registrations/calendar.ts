@@ -88,8 +88,9 @@ export function registrationCalendar(
       ...(options.eventUrl ? { url: options.eventUrl } : {}),
     },
   ];
+  // A seat given back stays in the file as CANCELLED (its SEQUENCE one higher than the seat's last
+  // change): the attendee's calendar still holds the entry an earlier email put there.
   for (const { seat, session, spaceName } of ctx.seats) {
-    if (seat.status === "cancelled" && eventStatus !== "CANCELLED") continue;
     const status =
       eventStatus === "CANCELLED" || seat.status === "cancelled"
         ? "CANCELLED"

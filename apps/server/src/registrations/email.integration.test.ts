@@ -1,7 +1,8 @@
 // Registration emails through a real SMTP server: the recipient's language, text and HTML, the
 // links, and a calendar attachment that a third-party parser (node-ical) reads with the right
-// times and time zone; then the cancel link, the promotion, change emails, a cancellation or a
-// rejection that takes the entries off the attendee's calendar, and an announcement.
+// times and time zone; then the cancel link, the promotion, change emails, a session seat given
+// back, a cancellation or a rejection that takes the entries off the attendee's calendar, and an
+// announcement.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParsedMail } from "mailparser";
 import ical, { type VEvent } from "node-ical";
@@ -195,6 +196,50 @@ describe("registration emails over SMTP", () => {
     const cancelledEntry = calendarOf(gone).events.find((e) => e.summary === "Tavolo energia · Festival")!;
     expect(cancelledEntry.status).toBe("CANCELLED");
     expect(gone.text).toContain("Your registration for the event stays as it is.");
+  });
+
+  it("takes a session seat the attendee gave back off their calendar with the next calendar update", async () => {
+    const startsAt = Math.ceil((Date.now() + 30 * DAY_MS) / HOUR_MS) * HOUR_MS;
+    const event = await createEvent(organizer, { title: "Fiera", startsAt, durationMs: 8 * HOUR_MS });
+    const sessionIdOf = async (title: string, offsetHours: number) => {
+      const created = await organizer.post(`/api/events/${event.slug}/sessions`, {
+        title,
+        kind: "workshop",
+        startsAt: localIn("Europe/Rome", startsAt + offsetHours * HOUR_MS),
+        endsAt: localIn("Europe/Rome", startsAt + (offsetHours + 1) * HOUR_MS),
+        capacity: 10,
+        registrationEnabled: true,
+      });
+      return (created.body as { session: { id: string } }).session.id;
+    };
+    const water = await sessionIdOf("Tavolo acqua", 1);
+    const schools = await sessionIdOf("Tavolo scuole", 3);
+    const rita = `rita-${unique()}@example.org`;
+    const reg = await register(server.client(), event.slug, { name: "Rita", email: rita, locale: "en" });
+    const seatPath = (sessionId: string) => `/api/registrations/${reg.receipt!.id}/sessions/${sessionId}`;
+    await withToken(server.client(), "POST", seatPath(water), reg.token!);
+    const seated = calendarOf(await waitForMail(rita, /^Seat confirmed: Tavolo acqua$/)).events;
+    const waterEntry = seated.find((e) => e.summary === "Tavolo acqua · Fiera")!;
+    expect(waterEntry.status).toBe("CONFIRMED");
+
+    // Giving the seat back sends no email; the next one with a calendar must carry it, cancelled.
+    const left = await withToken(server.client(), "DELETE", seatPath(water), reg.token!);
+    expect(left.body).toMatchObject({ seat: { status: "cancelled" } });
+    await withToken(server.client(), "POST", seatPath(schools), reg.token!);
+    const next = calendarOf(await waitForMail(rita, /^Seat confirmed: Tavolo scuole$/)).events;
+    const gone = next.find((e) => e.uid === waterEntry.uid);
+    expect(gone, "the given-back seat's entry, by UID").toBeDefined();
+    expect(gone!.status).toBe("CANCELLED");
+    expect(Number(gone!.sequence)).toBeGreaterThan(Number(waterEntry.sequence));
+    expect(
+      next
+        .filter((e) => e.uid !== waterEntry.uid)
+        .map((e) => [e.summary, e.status])
+        .sort(),
+    ).toEqual([
+      ["Fiera", "CONFIRMED"],
+      ["Tavolo scuole · Fiera", "CONFIRMED"],
+    ]);
   });
 
   it("takes a rejected registration and a cancelled one with its session seat off the attendee's calendar", async () => {
