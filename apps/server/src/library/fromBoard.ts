@@ -13,7 +13,9 @@ import {
   eq,
   events,
   inArray,
+  isNull,
   libraryItems,
+  ne,
   sql,
   users,
   type Db,
@@ -149,7 +151,11 @@ export interface PublishOptions {
  * or the event's). Publishing the same board to the same community again updates that outcome as
  * a new version (a facilitator publishes again after more votes came in), keeping its status and
  * audience, which are its community's editors' to decide once it is out; the board's row is
- * locked meanwhile, so two clicks make one outcome. Returns the item's id and whether it is new.
+ * locked meanwhile, so two clicks make one outcome. Only the board's own outcome is updated: a copy
+ * another community adopted (it keeps the board as its source) is that community's adaptation and
+ * is never touched, and an outcome its editors withdrew stays withdrawn as it was, so publishing
+ * again makes a new outcome, published, which later publishing updates. Returns the item's id and
+ * whether it is new.
  */
 export async function publishBoardResults(
   db: Db,
@@ -198,6 +204,10 @@ export async function publishBoardResults(
           eq(libraryItems.sourceBoardId, board.id),
           eq(libraryItems.communityId, community.id),
           eq(libraryItems.kind, "session_outcome"),
+          // An adopted copy keeps the board as its source but is the adopting community's own
+          // adaptation, never the outcome to revise; a withdrawn outcome stays as it was withdrawn.
+          isNull(libraryItems.adaptedFromId),
+          ne(libraryItems.status, "withdrawn"),
         ),
       )
       .orderBy(asc(libraryItems.createdAt), asc(libraryItems.id))

@@ -1,10 +1,11 @@
 // Board results as a session outcome, on both databases, after a real breakout roll-up: each
 // plenary idea names the table it came from (number and topic) and that table's author, unless the
 // idea was anonymous there; the labels are in the item's language; publishing the same board
-// again updates the one outcome as a new version instead of adding a second.
+// again updates the one outcome as a new version instead of adding a second, but never a copy
+// another community adopted, nor an outcome its editors withdrew (a new outcome is made instead).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { and, asc, breakoutTables, count, eq, events, libraryItems } from "@convivio/db";
+import { and, asc, breakoutTables, count, eq, events, libraryItems, users } from "@convivio/db";
 import { rankedIdeas } from "@convivio/board";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import {
@@ -12,6 +13,7 @@ import {
   type BoardId,
   type ColumnId,
   type IdeaId,
+  type InboxResponse,
   type ItemVersionsResponse,
   type LibraryItemDetail,
 } from "@convivio/protocol";
@@ -171,6 +173,111 @@ describe.each(testDatabases())("session outcomes on $driver", ({ open }) => {
     // Nothing changed since: no new version.
     const same = await facilitator.post(`/api/boards/${world.boardId}/library`, { language: "en" });
     expect((same.body as { item: LibraryItemDetail }).item.version).toBe(2);
+  });
+
+  /** A board with one idea voted and revealed, its event in a national community with one local below. */
+  async function revealedWorld() {
+    const world = await createBoardWorld(
+      { db: database.db, auth: server.auth, store: server.boards.store },
+      { participants: 1, now: server.clock.now().getTime() },
+    );
+    const owner = await signUpOperatorOnce();
+    const network = await createCommunity(owner, "Rete dei laboratori", "national");
+    const local = await createCommunity(owner, "Laboratorio di Ostia", "local", network.id);
+    await database.db.update(events).set({ communityId: network.id }).where(eq(events.id, world.eventId));
+    const [person] = world.participants as [Person];
+    const made = await run(world.boardId, person, "proposeIdea", {
+      columnId: "ideas" as ColumnId,
+      text: "Una biblioteca degli attrezzi",
+    });
+    await run(world.boardId, world.facilitator, "setPhase", { phase: "vote" });
+    await run(world.boardId, person, "castVote", { ideaId: made.createdId });
+    await run(world.boardId, world.facilitator, "setPhase", { phase: "reveal" });
+    const facilitator = new TestClient(server.url);
+    facilitator.cookie = world.facilitator.cookie;
+    const publish = async (body: Record<string, unknown>) => {
+      const res = await facilitator.post(`/api/boards/${world.boardId}/library`, body);
+      expect(res.status, res.text).toBeLessThan(300);
+      return { status: res.status, item: (res.body as { item: LibraryItemDetail }).item };
+    };
+    const row = async (id: string) =>
+      (await database.db.select().from(libraryItems).where(eq(libraryItems.id, id)))[0]!;
+    return { world, owner, network, local, facilitator, publish, row };
+  }
+
+  test("publishing again never revises a copy another community adopted: there it makes that community's own outcome", async () => {
+    const { world, owner, local, publish, row } = await revealedWorld();
+    const original = await publish({ language: "it", audience: "everyone" });
+    expect(original.status).toBe(201);
+    const sent = await owner.client.post(`/api/library/items/${original.item.id}/send-down`, {
+      target: [local.id],
+    });
+    expect(sent.status, sent.text).toBe(200);
+    const inbox = (await owner.client.get(`/api/communities/${local.slug}/inbox`)).body as InboxResponse;
+    const delivery = inbox.entries.find((e) => e.item.id === original.item.id)!;
+    const adopted = await owner.client.post(`/api/library/deliveries/${delivery.id}/adopt`);
+    expect(adopted.status, adopted.text).toBe(201);
+    const copy = (adopted.body as { item: LibraryItemDetail }).item;
+    // The copy keeps the board as its source: it is the outcome's adaptation, in Ostia.
+    const copyBefore = await row(copy.id);
+    expect(copyBefore).toMatchObject({ sourceBoardId: world.boardId, adaptedFromId: original.item.id });
+
+    // The facilitator, an editor in Ostia too, publishes the board there (in English this time).
+    const [facilitatorRow] = await database.db
+      .select({ email: users.email })
+      .from(users)
+      .where(eq(users.id, world.facilitator.userId));
+    const member = await owner.client.post(`/api/communities/${local.slug}/members`, {
+      email: facilitatorRow!.email,
+      role: "editor",
+    });
+    expect(member.status, member.text).toBe(201);
+    const inOstia = await publish({ language: "en", audience: "community", communityId: local.id });
+    expect(inOstia.status).toBe(201);
+    expect(inOstia.item.id).not.toBe(copy.id);
+    expect(inOstia.item).toMatchObject({
+      community: { id: local.id },
+      adaptedFromId: null,
+      status: "published",
+      version: 1,
+      language: "en",
+    });
+    // And in the network again: its own outcome gets the new version.
+    const again = await publish({ language: "en" });
+    expect(again).toMatchObject({ status: 200, item: { id: original.item.id, version: 2, language: "en" } });
+    // The adopted copy is as it was adopted.
+    expect(await row(copy.id)).toEqual(copyBefore);
+    // Publishing in Ostia again updates Ostia's own outcome, still not the copy.
+    const ostiaAgain = await publish({ language: "it", communityId: local.id });
+    expect(ostiaAgain).toMatchObject({ status: 200, item: { id: inOstia.item.id, version: 2 } });
+    expect(await row(copy.id)).toEqual(copyBefore);
+  });
+
+  test("an outcome its editors withdrew stays withdrawn: publishing again makes a new outcome, which later publishing updates", async () => {
+    const { owner, publish, row } = await revealedWorld();
+    const first = await publish({ language: "it", audience: "everyone" });
+    expect(first.status).toBe(201);
+    const withdrawn = await owner.client.patch(`/api/library/items/${first.item.id}`, {
+      status: "withdrawn",
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    const withdrawnBefore = await row(first.item.id);
+
+    const second = await publish({ language: "en", audience: "community" });
+    expect(second.status).toBe(201);
+    expect(second.item.id).not.toBe(first.item.id);
+    expect(second.item).toMatchObject({
+      status: "published",
+      audience: "community",
+      version: 1,
+      language: "en",
+    });
+    expect(await row(first.item.id)).toEqual(withdrawnBefore);
+    expect(withdrawnBefore).toMatchObject({ status: "withdrawn", language: "it" });
+
+    const third = await publish({ language: "it" });
+    expect(third).toMatchObject({ status: 200, item: { id: second.item.id, version: 2, language: "it" } });
+    expect(await row(first.item.id)).toEqual(withdrawnBefore);
   });
 
   test("a promoted idea is a draft in the event's language; markup it carries is kept as text", async () => {
