@@ -1,6 +1,6 @@
-// How the breakouts reach people: socket.io rooms, on every node (the Redis adapter carries emits and
-// `fetchSockets` in cluster mode). Before the socket server is attached (and in REST-only tests)
-// nobody is present and nothing is sent.
+// How the breakouts reach people: socket.io rooms, on every node (the Redis adapter carries emits,
+// `socketsLeave` and `fetchSockets` in cluster mode). Before the socket server is attached (and in
+// REST-only tests) nobody is present and nothing is sent.
 import type {
   BreakoutAssignment,
   BreakoutNotice,
@@ -10,6 +10,7 @@ import type {
   MyCall,
 } from "@convivio/protocol";
 import { userRoom, type LiveServer } from "../live/socket.js";
+import { audienceRoom, selfRoom } from "../boards/hub.js";
 
 /** Everyone following a session's breakouts (state, notices). */
 export const breakoutRoom = (sessionId: string) => `breakouts:${sessionId}`;
@@ -30,6 +31,11 @@ export interface BreakoutNotifier {
   calls(sessionId: string, calls: FacilitatorCall[]): void;
   /** To one person (all their tabs): their own call, or null once it is over. */
   myCall(userId: string, payload: MyCall): void;
+  /**
+   * One person (all their tabs, every node) was moved away from a table: their sockets stop getting
+   * its board's live updates, as its board refuses them from now on (boards/access.ts).
+   */
+  leftBoard(userId: string, boardId: string): void;
   /** Participants following the session's breakouts now, all nodes together, each once. */
   present(sessionId: string): Promise<PresentPerson[]>;
   /** Everyone following the session's breakouts now (facilitators too), all nodes together. */
@@ -42,6 +48,7 @@ export const silentNotifier: BreakoutNotifier = {
   notice: () => undefined,
   calls: () => undefined,
   myCall: () => undefined,
+  leftBoard: () => undefined,
   present: () => Promise.resolve([]),
   connected: () => Promise.resolve(new Set()),
 };
@@ -65,6 +72,13 @@ export function socketNotifier(io: LiveServer): BreakoutNotifier {
     calls: (sessionId, calls) =>
       emitter.to(breakoutLeadRoom(sessionId)).emit("breakout:calls", { sessionId, calls }),
     myCall: (userId, payload) => emitter.to(userRoom(userId)).emit("breakout:myCall", payload),
+    // The rooms a participant's sockets joined on the board (boards/hub.ts); a facilitator, whom
+    // every board admits, is in the facilitator rooms and stays. The hub still counts the socket
+    // among the board's people until it leaves the board or disconnects (presence only).
+    leftBoard: (userId, boardId) =>
+      io
+        .in(userRoom(userId))
+        .socketsLeave([audienceRoom(boardId, "participant"), selfRoom(boardId, "participant", userId)]),
     async present(sessionId) {
       const sockets = await io.in(breakoutPeopleRoom(sessionId)).fetchSockets();
       const people = new Map<string, PresentPerson>();

@@ -1,8 +1,8 @@
 // The breakout commands after the edge (parsing is in sockets.ts and routes.ts): authorize by
 // session role, decide with the pure seating rules (assign.ts), write in one transaction, and only
 // after the commit arm timers, create or delete media rooms, take people moved away from a table out
-// of its room, and tell people where they sit. One person's side (arriving, their view, table
-// access) is seats.ts; calls for a facilitator, calls.ts.
+// of its room and off its board's live updates, and tell people where they sit. One person's side
+// (arriving, their view, table access) is seats.ts; calls for a facilitator, calls.ts.
 import { randomInt, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import {
@@ -62,7 +62,7 @@ import { BreakoutSeats } from "./seats.js";
 import type { BreakoutTimers } from "./timers.js";
 import { warnAtFor } from "./timing.js";
 import { firstSeating } from "./seating.js";
-import { TableMedia, type RoomDeparture } from "./tableMedia.js";
+import { TableMedia } from "./tableMedia.js";
 import { eventLabels } from "./labels.js";
 
 export interface BreakoutServiceDeps {
@@ -76,18 +76,15 @@ export interface BreakoutServiceDeps {
 
 type Actor = { user: User };
 
-/** `userId` was moved away from table `tableId`: they leave its media room. */
-const departure = (sessionId: string, tableId: string, userId: string): RoomDeparture => ({
-  room: tableRoom(sessionId, tableId),
-  identity: userId,
-});
+/** `userId` was moved away from table `tableId`: they leave its media room and its board's updates. */
+type Departure = { tableId: string; userId: string };
 
 type Changes = {
   seated: Map<string, { tableId: string | null; reason: BreakoutAssignment["reason"] }>;
   /** Media rooms to delete. */
   rooms: string[];
-  /** People to take out of a table's media room they were moved away from. */
-  left: RoomDeparture[];
+  /** People moved away from a table: out of its media room and its board's live updates. */
+  left: Departure[];
   /** The run that closed (the public state no longer names it). */
   closedRunId?: string;
   /** Who had called a facilitator from a call that lapsed (the round moved on, the tables closed). */
@@ -363,13 +360,13 @@ export class BreakoutService {
       this.refuseWhileClosing(run);
       if (tableId !== null) await this.openTable(tx, run, tableId);
       const from = await seatOf(tx, run.id, userId);
-      if (from && from !== tableId) changes.left.push(departure(ctx.sessionId, from, userId));
+      if (from && from !== tableId) changes.left.push({ tableId: from, userId });
       await standUp(tx, run.id, now, userId);
       if (tableId !== null)
         await sitDown(tx, run, [{ userId, tableId, reason: "moved", movedBy: actor.user.id }], now);
       changes.seated.set(userId, { tableId, reason: "moved" });
     });
-    await this.media.leave(changes.left);
+    await this.depart(ctx.sessionId, changes.left);
     await this.announce(ctx.sessionId, changes);
     return { ok: true as const };
   }
@@ -406,12 +403,12 @@ export class BreakoutService {
       const count = Object.values(seating).filter((id) => id === table.id).length;
       if (!canTake({ id: table.id, seats: table.seats }, count)) throw new HttpError(ErrorCode.tableFull);
       const from = seating[actor.user.id];
-      if (from) changes.left.push(departure(ctx.sessionId, from, actor.user.id));
+      if (from) changes.left.push({ tableId: from, userId: actor.user.id });
       await standUp(tx, run.id, now, actor.user.id);
       await sitDown(tx, run, [{ userId: actor.user.id, tableId, reason: "chosen" }], now);
       changes.seated.set(actor.user.id, { tableId, reason: "chosen" });
     });
-    await this.media.leave(changes.left);
+    await this.depart(ctx.sessionId, changes.left);
     await this.announce(ctx.sessionId, changes);
     return { ok: true as const };
   }
@@ -512,7 +509,7 @@ export class BreakoutService {
     if (!sessionId) return;
     if (rearm) await this.timers?.armRun(rearm);
     await this.media.close(changes.rooms);
-    await this.media.leave(changes.left);
+    await this.depart(sessionId, changes.left);
     await this.announce(sessionId, changes);
   }
 
@@ -550,9 +547,9 @@ export class BreakoutService {
     changes.callers = await this.calls.lapse(tx, run.id, now, false);
     for (const [userId, tableId] of Object.entries(seating))
       changes.seated.set(userId, { tableId, reason: "rotated" });
-    // Travellers leave their old table's room; hosts (and anyone the round leaves in place) stay.
+    // Travellers leave their old table's room and board; hosts (and anyone left in place) stay.
     for (const [userId, from] of Object.entries(current))
-      if (seating[userId] !== from) changes.left.push(departure(run.sessionId, from, userId));
+      if (seating[userId] !== from) changes.left.push({ tableId: from, userId });
     return updated!;
   }
 
@@ -658,6 +655,32 @@ export class BreakoutService {
   }
 
   // ---- after the commit ----
+
+  /**
+   * People moved away from a table leave it: its board stops sending them its live updates (it
+   * refuses their commands and joins from now on), and they are taken out of its media room.
+   * Before they are told where they now sit, so that someone moved back at once rejoins the room
+   * and the board they return to instead of being taken out of them.
+   */
+  private async depart(sessionId: string, left: readonly Departure[]): Promise<void> {
+    if (left.length === 0) return;
+    const tableIds = [...new Set(left.map((d) => d.tableId))];
+    const boardOf = new Map(
+      (
+        await this.db
+          .select({ id: breakoutTables.id, boardId: breakoutTables.boardId })
+          .from(breakoutTables)
+          .where(inArray(breakoutTables.id, tableIds))
+      ).map((t) => [t.id, t.boardId]),
+    );
+    for (const { tableId, userId } of left) {
+      const boardId = boardOf.get(tableId);
+      if (boardId) this.notifier.leftBoard(userId, boardId);
+    }
+    await this.media.leave(
+      left.map(({ tableId, userId }) => ({ room: tableRoom(sessionId, tableId), identity: userId })),
+    );
+  }
 
   private async announce(sessionId: string, changes: Changes): Promise<void> {
     const state = await publicState(this.db, sessionId);

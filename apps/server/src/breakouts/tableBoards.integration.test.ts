@@ -126,6 +126,79 @@ describe("a table's board belongs to its table", () => {
   }, 60_000);
 });
 
+describe("moved away from a table", () => {
+  /** The texts of the ideas in the patches a client got for one board. */
+  const ideasPatched = (client: BoardClient, boardId: string) =>
+    client.patches
+      .filter((p) => p.boardId === boardId)
+      .flatMap((p) => p.changes.flatMap((c) => (c.type === "ideaUpserted" ? [c.idea.text] : [])));
+
+  it("no longer gets the old table board's live updates on a socket still on it, which follows the new table's board", async () => {
+    const { w, lead } = await breakoutWorld(server, 3);
+    const { sessionId } = w;
+    const [anna, bruno, carla] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
+    expect(
+      (
+        await command(lead, {
+          type: "open",
+          sessionId,
+          by: { count: 2 },
+          strategy: "manual",
+          tables: [{ topic: "Parks" }, { topic: "Schools" }],
+        })
+      ).status,
+    ).toBe(200);
+    const [parks, schools] = await tablesOf(lead, sessionId);
+    const move = (who: BreakoutTab, tableId: string) =>
+      command(lead, { type: "move", sessionId, userId: who.person.userId, tableId });
+    for (const [who, table] of [
+      [anna!, parks!],
+      [carla!, parks!],
+      [bruno!, schools!],
+    ] as const)
+      expect((await move(who, table.id)).status).toBe(200);
+    await eventually(() => {
+      expect(anna!.seat?.id).toBe(parks!.id);
+      expect(carla!.seat?.id).toBe(parks!.id);
+      expect(bruno!.seat?.id).toBe(schools!.id);
+    });
+    // Anna and Carla follow the Parks board live; Anna sees what Carla proposes.
+    const annaLive = await boardClient(anna!.person, parks!.boardId!);
+    expect(await annaLive.join()).toMatchObject({ ok: true });
+    const carlaLive = await boardClient(carla!.person, parks!.boardId!);
+    expect(await carlaLive.join()).toMatchObject({ ok: true });
+    expect(
+      await carlaLive.send({ type: "proposeIdea", columnId: IDEAS, text: "Benches in the park" }),
+    ).toMatchObject({ ok: true });
+    await eventually(() => expect(ideasPatched(annaLive, parks!.boardId!)).toEqual(["Benches in the park"]));
+
+    // Anna moves to Schools; her socket, still on the Parks board, gets nothing more of it.
+    expect((await move(anna!, schools!.id)).status).toBe(200);
+    await eventually(() => expect(anna!.seat?.id).toBe(schools!.id));
+    const annaParksPatches = annaLive.patches.filter((p) => p.boardId === parks!.boardId).length;
+    expect(await carlaLive.send({ type: "proposeIdea", columnId: IDEAS, text: "A fountain" })).toMatchObject({
+      ok: true,
+    });
+    await eventually(() =>
+      expect(ideasPatched(carlaLive, parks!.boardId!)).toEqual(["Benches in the park", "A fountain"]),
+    );
+    // Sent in the same tick as Carla's: a few more ticks leave room for anything late.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(annaLive.patches.filter((p) => p.boardId === parks!.boardId)).toHaveLength(annaParksPatches);
+    expect(ideasPatched(annaLive, parks!.boardId!)).toEqual(["Benches in the park"]);
+
+    // The same socket joins the Schools board and follows it live.
+    expect(
+      await annaLive.socket.timeout(10_000).emitWithAck("board:join", { boardId: schools!.boardId }),
+    ).toMatchObject({ ok: true });
+    expect(await bruno!.board({ ...idea("A school garden"), boardId: schools!.boardId })).toMatchObject({
+      ok: true,
+    });
+    await eventually(() => expect(ideasPatched(annaLive, schools!.boardId!)).toEqual(["A school garden"]));
+    expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
+  }, 60_000);
+});
+
 describe("hidden votes at the tables", () => {
   it("the overview carries no count or trace of a vote until the roll-up reveals the board, live, and a locked board refuses the roll-up", async () => {
     const { w, lead } = await breakoutWorld(server, 2);
