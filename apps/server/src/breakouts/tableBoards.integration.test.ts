@@ -6,10 +6,12 @@
 // each table board through the board's command path (its people see the reveal live), and refuses,
 // revealing nothing, when a table board is locked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Db } from "@convivio/db";
 import type { BoardId, BreakoutPublicState, ColumnId, IdeaId } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { BoardClient, eventually, type Person } from "../test/boards.js";
 import { BreakoutTab, breakoutWorld, clientOf, command, overview } from "../test/breakouts.js";
+import { placeAt } from "./tablePlace.js";
 
 let server: TestServer;
 const closers: { close(): void }[] = [];
@@ -123,6 +125,79 @@ describe("a table's board belongs to its table", () => {
     const brunoOnParks = await boardClient(bruno!.person, parks!.boardId!);
     expect(await brunoOnParks.join()).toEqual({ ok: false, code: "forbidden" });
     expect((await clientOf(server, bruno!.person).get(`/api/boards/${parks!.boardId}`)).status).toBe(403);
+  }, 60_000);
+});
+
+/** `db`, counting the statements started through it (every query builder is one statement). */
+function counting(db: Db): { db: Db; statements: () => number } {
+  let statements = 0;
+  const starts = new Set([
+    "select",
+    "selectDistinct",
+    "selectDistinctOn",
+    "insert",
+    "update",
+    "delete",
+    "execute",
+  ]);
+  const proxy = new Proxy(db, {
+    get(target, key, receiver) {
+      const value: unknown = Reflect.get(target, key, receiver);
+      if (typeof key !== "string" || !starts.has(key) || typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        statements++;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { db: proxy, statements: () => statements };
+}
+
+describe("the seat check of a table board's commands", () => {
+  it("is one statement: seated at an open table, seated elsewhere, sat at a closed one, never sat there", async () => {
+    const { w, lead } = await breakoutWorld(server, 2);
+    const { sessionId } = w;
+    const [anna, bruno] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
+    expect(
+      (
+        await command(lead, {
+          type: "open",
+          sessionId,
+          by: { count: 2 },
+          strategy: "manual",
+          tables: [{ topic: "Parks" }, { topic: "Schools" }],
+        })
+      ).status,
+    ).toBe(200);
+    const [parks, schools] = await tablesOf(lead, sessionId);
+    for (const [who, table] of [
+      [anna!, parks!],
+      [bruno!, schools!],
+    ] as const)
+      expect(
+        (await command(lead, { type: "move", sessionId, userId: who.person.userId, tableId: table.id }))
+          .status,
+      ).toBe(200);
+    const annaId = anna!.person.userId;
+    const brunoId = bruno!.person.userId;
+    /** The place, and how many statements finding it took. */
+    const place = async (tableId: string, userId: string) => {
+      const counted = counting(server.database.db);
+      return [await placeAt(counted.db, tableId, userId), counted.statements()];
+    };
+    expect(await place(parks!.id, annaId)).toEqual(["seated", 1]);
+    expect(await place(schools!.id, annaId)).toEqual([null, 1]);
+    // Moved on: her seat at Parks is over while the run goes on.
+    expect(
+      (await command(lead, { type: "move", sessionId, userId: annaId, tableId: schools!.id })).status,
+    ).toBe(200);
+    expect(await place(parks!.id, annaId)).toEqual([null, 1]);
+    expect(await place(schools!.id, annaId)).toEqual(["seated", 1]);
+    expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
+    expect(await place(parks!.id, annaId)).toEqual(["sat", 1]);
+    expect(await place(schools!.id, annaId)).toEqual(["sat", 1]);
+    expect(await place(parks!.id, brunoId)).toEqual([null, 1]);
+    expect(await place("not-a-table", annaId)).toEqual([null, 0]);
   }, 60_000);
 });
 
