@@ -42,6 +42,8 @@ export interface RuntimeOverrides {
    * sharing one Redis keep their queues and their fan-out apart.
    */
   redisPrefix?: string;
+  /** Sockets per slice of a board patch's fan-out (tests make it small to see the slicing). */
+  boardFanOutSlice?: number;
 }
 
 /** A running server: its URL, its parts for tests and the seed, and a graceful stop. */
@@ -161,6 +163,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     logger,
     observe: metrics.observeLiveCommand,
     broadcast: env.BOARD_BROADCAST,
+    ...(overrides.boardFanOutSlice ? { fanOutSlice: overrides.boardFanOutSlice } : {}),
   });
 
   const liveKit =

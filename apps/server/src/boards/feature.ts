@@ -27,6 +27,8 @@ export interface BoardFeatureDeps {
   rateLimit?: TokenBucketOptions;
   /** How patches go out: "tick" (default) or "per-op", the load benchmark's naive reference. */
   broadcast?: BroadcastMode;
+  /** Sockets per slice of a large audience's patch (tests only; see `FAN_OUT_SLICE`). */
+  fanOutSlice?: number;
   /** Records each answered live command (the Prometheus metrics). */
   observe?: (event: string, seconds: number, code?: string) => void;
 }
@@ -70,6 +72,7 @@ export function createBoardFeature(deps: BoardFeatureDeps): BoardFeature {
         logger,
         clustered,
         ...(deps.broadcast ? { broadcast: deps.broadcast } : {}),
+        ...(deps.fanOutSlice ? { fanOutSlice: deps.fanOutSlice } : {}),
       });
       commands.onCommitted((boardId, after, before, events) => hub.committed(boardId, after, before, events));
       attachBoardSockets(io, {

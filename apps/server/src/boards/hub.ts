@@ -13,7 +13,12 @@
 //   delays a patch by up to a second, it never loses one. Nudges carry no state.
 // - A tick every 100 ms (wider above ~5,000 viewers on the node) flushes every local board whose
 //   newest known state is past what was sent: one patch per audience, one self update per
-//   participant whose own part changed. Commands never broadcast.
+//   participant whose own part changed. Commands never broadcast. Writing a patch to thousands of
+//   sockets is a write per socket, so a large audience gets it in slices (`FAN_OUT_SLICE` sockets a
+//   turn of the event loop) and command acks are not held for the whole fan-out; the sends of a
+//   node go out in the order they were made, a tick finds the previous one still sending and
+//   skips its flush (the next patch covers both), and a join sends what is queued before its
+//   snapshot.
 // - Presence: a node gossips the participant ids it has on a board (on change, plus a heartbeat
 //   every 5 s that expires after 15 s, so the people of a dead node fade out) and counts the
 //   union; clients get `board:presence` at most twice a second, when the count changed.
@@ -38,6 +43,7 @@ import {
   type BoardAck,
   type BoardClientToServer,
   type BoardId,
+  type BoardPatch,
   type BoardRole,
   type BoardSelf,
   type BoardServerToClient,
@@ -61,6 +67,11 @@ export const TICK_MS = 100;
 /** Above this many viewers on one node, ticks space out (one more tick interval per step). */
 export const VIEWERS_PER_TICK_STEP = 5_000;
 export const POLL_MS = 1_000;
+/**
+ * A tick's patch to a large audience goes out in slices of this many sockets, one slice per turn of
+ * the event loop, so acks and other work wait for one slice, not for the whole fan-out.
+ */
+export const FAN_OUT_SLICE = 250;
 export const PRESENCE_MIN_INTERVAL_MS = 500;
 export const PRESENCE_HEARTBEAT_MS = 5_000;
 const PRESENCE_TTL_MS = 3 * PRESENCE_HEARTBEAT_MS;
@@ -156,6 +167,8 @@ export interface BoardHubDeps {
   clustered: boolean;
   tickMs?: number;
   now?: () => number;
+  /** Sockets per slice of a large audience's patch (default `FAN_OUT_SLICE`; tests make it small). */
+  fanOutSlice?: number;
   /** Default "tick"; "per-op" only for the load benchmark's reference (see the header). */
   broadcast?: BroadcastMode;
 }
@@ -172,9 +185,14 @@ export class BoardHub {
   private tickCount = 0;
   private nextPollAt = 0;
   private readonly now: () => number;
+  /** Sends waiting for their turn, in order; each returns how many sockets it wrote to. */
+  private readonly outbox: (() => number)[] = [];
+  private draining = false;
+  private readonly slice: number;
 
   constructor(private readonly deps: BoardHubDeps) {
     this.now = deps.now ?? Date.now;
+    this.slice = deps.fanOutSlice ?? FAN_OUT_SLICE;
   }
 
   start(): void {
@@ -202,6 +220,7 @@ export class BoardHub {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.sendQueued();
     if (!this.deps.clustered) return;
     for (const local of this.locals.values()) this.gossip(local, []);
   }
@@ -276,6 +295,8 @@ export class BoardHub {
         : undefined;
     if (socket.disconnected) return;
 
+    // What is queued for this socket as a member of before goes out before what is sent below.
+    this.sendQueued();
     this.leave(socket, boardId);
     const local = this.localBoard(boardId);
     local.latest = newest(local.latest, loaded);
@@ -342,8 +363,10 @@ export class BoardHub {
         );
       }
       await this.loadStale();
-      // Per-op sends on commit; a tick flush could merge ops committed since (one node only).
-      if (!this.perOp) for (const local of this.locals.values()) this.flush(local);
+      // Per-op sends on commit; a tick flush could merge ops committed since (one node only). While
+      // the last tick's fan-out is still going out, this one waits: the next patch covers both.
+      if (!this.perOp && this.outbox.length === 0)
+        for (const local of this.locals.values()) this.flush(local);
       this.presence(now);
     } catch (err) {
       this.deps.logger.warn({ err }, "board tick failed");
@@ -427,7 +450,7 @@ export class BoardHub {
       if (!previous || state.seq <= previous.seq) continue;
       const next = audienceView(state, role);
       const patch = diffViews(previous, next);
-      if (patch) io.local.to(audienceRoom(local.id, role)).emit("board:patch", patch);
+      if (patch) this.sendToAudience(audienceRoom(local.id, role), patch);
       local.sentAudience[role] = next;
     }
     // Selves only of those whose part may have changed, unless this state holds changes not seen
@@ -445,13 +468,70 @@ export class BoardHub {
       const self = selfView(state, member);
       if (jsonEqual(local.sentSelf.get(key), self)) continue;
       local.sentSelf.set(key, self);
-      io.local
-        .to(selfRoom(local.id, member.role, member.participantId))
-        .emit("board:self", { boardId: local.id, seq: state.seq, self });
+      const room = selfRoom(local.id, member.role, member.participantId);
+      this.send(() => {
+        io.local.to(room).emit("board:self", { boardId: local.id, seq: state.seq, self });
+        return 1;
+      });
     }
     local.sentVersion = latest.version;
     local.selfDirty = new Set();
     local.eventsThrough = Math.max(local.eventsThrough, latest.version);
+  }
+
+  /**
+   * A patch to everyone in `room` on this node: at once to a small audience, in slices of
+   * `FAN_OUT_SLICE` sockets to a large one (the sockets are those in the room now).
+   */
+  private sendToAudience(room: string, patch: BoardPatch): void {
+    const { io } = this.deps;
+    const ids = io.sockets.adapter.rooms.get(room);
+    if (!ids || ids.size <= this.slice || this.perOp) {
+      this.send(() => {
+        io.local.to(room).emit("board:patch", patch);
+        return ids?.size ?? 0;
+      });
+      return;
+    }
+    const all = [...ids];
+    for (let start = 0; start < all.length; start += this.slice) {
+      // Each socket is in the room named by its id, so this reaches exactly these sockets.
+      const slice = all.slice(start, start + this.slice);
+      this.send(() => {
+        io.local.to(slice).emit("board:patch", patch);
+        return slice.length;
+      });
+    }
+  }
+
+  /** Sends now if nothing is queued (the per-op reference always sends now), else after the queue. */
+  private send(write: () => number): void {
+    if (this.perOp || (this.outbox.length === 0 && !this.draining)) {
+      const written = write();
+      if (written < this.slice || this.perOp) return;
+      // A full slice was just written: what follows waits for the next turn.
+      this.draining = true;
+      setImmediate(() => this.drainSome());
+      return;
+    }
+    this.outbox.push(write);
+  }
+
+  /** One turn's worth of the queue (about a slice of sockets), then yields the event loop. */
+  private drainSome(): void {
+    let budget = this.slice;
+    while (budget > 0) {
+      const write = this.outbox.shift();
+      if (!write) break;
+      budget -= write();
+    }
+    if (this.outbox.length > 0) setImmediate(() => this.drainSome());
+    else this.draining = false;
+  }
+
+  /** Everything queued, now (before a join's snapshot, and at stop). */
+  private sendQueued(): void {
+    for (let write = this.outbox.shift(); write; write = this.outbox.shift()) write();
   }
 
   private participantsHere(local: LocalBoard): string[] {
