@@ -106,6 +106,11 @@ describe.each(testDatabases())("accounts on $driver", ({ open }) => {
       next: "/e/demo",
       user: { email: address, name: "Dario", hasPassword: false },
     });
+    const created = (consumed.body as { user: { createdAt: string } }).user.createdAt;
+    expect(new Date(created).toISOString()).toBe(created);
+    // Signing in with the link proves the address (one statement claims, verifies and opens).
+    const [verified] = await database.db.select().from(users).where(eq(users.email, address));
+    expect(verified!.emailVerifiedAt).toBeInstanceOf(Date);
     expect((await browser.get("/api/me")).status).toBe(200);
 
     const again = await server.client().post("/api/auth/magic-link/consume", { token });
