@@ -43,4 +43,4 @@ export {
   ne,
   count,
 } from "drizzle-orm";
-export type { SQL, InferSelectModel, InferInsertModel } from "drizzle-orm";
+export type { AnyColumn, SQL, InferSelectModel, InferInsertModel } from "drizzle-orm";

@@ -4,8 +4,15 @@
 // else is refused. Drafts stay with their organizers. A breakout table's board is narrower: it
 // belongs to its table (boardAccessOf below).
 import { and, boards, eq, events, registrations, type Db } from "@convivio/db";
-import { Permission, rolesAllow, type BoardRole, type ParticipantId, type User } from "@convivio/protocol";
-import { rolesIn } from "../access/permissions.js";
+import {
+  Permission,
+  rolesAllow,
+  type BoardRole,
+  type EventRole,
+  type ParticipantId,
+  type User,
+} from "@convivio/protocol";
+import { rolesIn, rolesOf } from "../access/permissions.js";
 import { placeAt } from "../breakouts/tablePlace.js";
 
 /** A person on a board is their user: the participant id is the user id. */
@@ -23,7 +30,14 @@ export interface BoardRow {
 }
 
 /** The board's event, or undefined when there is no such board. */
-export async function findBoard(db: Db, boardId: string): Promise<BoardRow | undefined> {
+export async function findBoard(db: Db, boardId: string): Promise<BoardRow | undefined>;
+/** The same, with `userId`'s roles in the board's event, read in the same round trip. */
+export async function findBoard(
+  db: Db,
+  boardId: string,
+  userId: string,
+): Promise<(BoardRow & { roles: EventRole[] }) | undefined>;
+export async function findBoard(db: Db, boardId: string, userId?: string) {
   const [row] = await db
     .select({
       id: boards.id,
@@ -31,6 +45,7 @@ export async function findBoard(db: Db, boardId: string): Promise<BoardRow | und
       sessionId: boards.sessionId,
       tableId: boards.tableId,
       eventVisibility: events.visibility,
+      ...(userId === undefined ? {} : { roles: rolesOf(boards.eventId, userId) }),
     })
     .from(boards)
     .innerJoin(events, eq(events.id, boards.eventId))
@@ -38,13 +53,17 @@ export async function findBoard(db: Db, boardId: string): Promise<BoardRow | und
   return row;
 }
 
-/** The board role of a person in an event, or null when they may not be on its boards. */
+/**
+ * The board role of a person in an event, or null when they may not be on its boards. `knownRoles`:
+ * their event roles when the caller read them already (findBoard with a user).
+ */
 export async function boardRoleIn(
   db: Db,
   event: { id: string; visibility: "draft" | "unlisted" | "public" },
   userId: string,
+  knownRoles?: EventRole[],
 ): Promise<BoardRole | null> {
-  const roles = await rolesIn(db, event.id, userId);
+  const roles = knownRoles ?? (await rolesIn(db, event.id, userId));
   // First: a draft's boards and sessions are for its organizers only, facilitators included.
   if (event.visibility === "draft" && !rolesAllow(roles, Permission.viewDraft)) return null;
   if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";

@@ -23,7 +23,7 @@ import {
 } from "@convivio/protocol";
 import type { Actor } from "../auth/actor.js";
 import type { Clock } from "../auth/clock.js";
-import { authorizeEvent, findEventBySlug, type EventRow } from "../access/permissions.js";
+import { authorizeEvent, findEventBySlug, rolesOf, type EventRow } from "../access/permissions.js";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError } from "../http/problem.js";
 import { boardAccessOf, boardRoleIn, participantOf } from "./access.js";
@@ -58,15 +58,17 @@ export function boardRoutes({ db, store, clock }: BoardRouteDeps) {
   /** The board with the caller's role and its latest state; 404 when the caller may not know it exists. */
   async function boardFor(actor: Actor, boardId: string) {
     const [found] = await db
-      .select({ board: boards, visibility: events.visibility })
+      .select({ board: boards, visibility: events.visibility, roles: rolesOf(boards.eventId, actor.user.id) })
       .from(boards)
       .innerJoin(events, eq(events.id, boards.eventId))
       .where(eq(boards.id, boardId));
     if (!found) throw new HttpError(ErrorCode.notFound);
+    const event = { id: found.board.eventId, visibility: found.visibility };
     const access = await boardAccessOf(
       db,
-      { eventId: found.board.eventId, eventVisibility: found.visibility, tableId: found.board.tableId },
+      { eventId: event.id, eventVisibility: event.visibility, tableId: found.board.tableId },
       actor.user.id,
+      await boardRoleIn(db, event, actor.user.id, found.roles),
     );
     if (!access) throw new HttpError(found.visibility === "draft" ? ErrorCode.notFound : ErrorCode.forbidden);
     // Every route here only reads, so read-only access (a closed table's board) is enough.

@@ -86,11 +86,18 @@ export function attachBoardSockets(io: LiveServer, deps: BoardSocketDeps): void 
     ): Promise<BoardAccess | "not_found" | "forbidden"> => {
       const cached = roles.get(boardId);
       const valid = !fresh && cached && cached.until > now() ? cached : undefined;
-      const board = valid?.board ?? (await findBoard(db, boardId));
+      // A fresh look reads the board and the person's event roles in one round trip.
+      const found = valid ? undefined : await findBoard(db, boardId, participantId);
+      const board = valid?.board ?? found;
       if (!board) return ErrorCode.notFound;
       const role =
         valid?.role ??
-        (await boardRoleIn(db, { id: board.eventId, visibility: board.eventVisibility }, participantId));
+        (await boardRoleIn(
+          db,
+          { id: board.eventId, visibility: board.eventVisibility },
+          participantId,
+          found?.roles,
+        ));
       const access = role ? await boardAccessOf(db, board, participantId, role) : null;
       if (!role || !access) {
         roles.delete(boardId);

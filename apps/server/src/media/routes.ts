@@ -1,6 +1,16 @@
 import express, { type RequestHandler, type Router } from "express";
 import { WebhookReceiver } from "livekit-server-sdk";
-import { agendaSessions, eq, events, type Db } from "@convivio/db";
+import {
+  agendaSessions,
+  and,
+  eq,
+  events,
+  isNotNull,
+  sessionHands,
+  sessionLive,
+  sql,
+  type Db,
+} from "@convivio/db";
 import {
   ErrorCode,
   LiveKitWebhookEvent,
@@ -12,7 +22,7 @@ import {
 import type { Logger } from "pino";
 import { bindRoutes } from "../http/routes.js";
 import { HttpError, issuesOf } from "../http/problem.js";
-import { authorizeEvent, findEventBySlug } from "../access/permissions.js";
+import { authorizeEvent, findEventBySlug, rolesOf } from "../access/permissions.js";
 import type { Clock } from "../auth/clock.js";
 import { mintMediaToken, type LiveKitConfig } from "./tokens.js";
 import type { RoomControl } from "./rooms.js";
@@ -20,8 +30,6 @@ import { plenaryRoom } from "./roomNames.js";
 import { loadEndings, loadTables, loadVisits, recordWebhookEvent } from "./attendance.js";
 import { eventReport, sessionReport } from "./attendanceReport.js";
 import { eventAttendanceCsv, sessionAttendanceCsv } from "./attendanceCsv.js";
-import { liveStateOf } from "../session/lifecycle.js";
-import { isOnStage } from "../session/hands.js";
 
 export interface MediaDeps {
   db: Db;
@@ -41,6 +49,31 @@ export interface MediaDeps {
 async function sessionWithEvent(db: Db, sessionId: string) {
   const [row] = await db
     .select({ session: agendaSessions, event: events })
+    .from(agendaSessions)
+    .innerJoin(events, eq(events.id, agendaSessions.eventId))
+    .where(eq(agendaSessions.id, sessionId));
+  if (!row) throw new HttpError(ErrorCode.notFound);
+  return row;
+}
+
+/**
+ * What a media token depends on, in one round trip (a join storm asks for thousands at once): the
+ * session's event, the caller's roles in it, whether the session is live, and whether the caller
+ * is on its stage.
+ */
+async function tokenContext(db: Db, sessionId: string, userId: string) {
+  const [row] = await db
+    .select({
+      event: events,
+      roles: rolesOf(events.id, userId),
+      live: sql<boolean>`exists (select 1 from ${sessionLive} where ${sessionLive.sessionId} = ${agendaSessions.id}
+        and ${sessionLive.status} = 'live')`,
+      onStage: sql<boolean>`exists (select 1 from ${sessionHands} where ${and(
+        eq(sessionHands.sessionId, agendaSessions.id),
+        eq(sessionHands.userId, userId),
+        isNotNull(sessionHands.onStageAt),
+      )})`,
+    })
     .from(agendaSessions)
     .innerJoin(events, eq(events.id, agendaSessions.eventId))
     .where(eq(agendaSessions.id, sessionId));
@@ -91,21 +124,19 @@ export function mediaRoutes({ db, clock, logger, liveKit, tableToken }: MediaDep
       body: { configured: liveKit !== null, url: liveKit?.config.url ?? null },
     }),
     createMediaToken: async ({ actor, params, body }) => {
-      const { event } = await sessionWithEvent(db, params.sessionId);
-      const roles = await authorizeEvent(db, actor, event, Permission.joinSession);
+      const context = await tokenContext(db, params.sessionId, actor.user.id);
+      const roles = await authorizeEvent(db, actor, context.event, Permission.joinSession, context.roles);
       if (!liveKit) throw new HttpError(ErrorCode.mediaNotConfigured);
       // Only its team may be in a session's room before it starts or after it ends.
       const leads = rolesAllow(roles, Permission.facilitateSession);
-      if (!leads && (await liveStateOf(db, params.sessionId)).status !== "live") {
-        throw new HttpError(ErrorCode.sessionNotLive);
-      }
+      if (!leads && !context.live) throw new HttpError(ErrorCode.sessionNotLive);
       if (body.tableId !== undefined) {
         if (!tableToken) throw new HttpError(ErrorCode.notFound);
         const token = await tableToken(actor.user, params.sessionId, body.tableId, body.hidden === true);
         return { status: 200, body: token };
       }
       const room = plenaryRoom(params.sessionId);
-      const onStage = !leads && (await isOnStage(db, params.sessionId, actor.user.id));
+      const onStage = !leads && context.onStage;
       const minted = await mintMediaToken(
         liveKit.config,
         { id: actor.user.id, name: actor.user.name },

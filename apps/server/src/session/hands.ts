@@ -1,7 +1,7 @@
 // Raised hands of a live session, in the database so that every node sees one queue. Order is
 // raising order (then user id, for hands raised in the same millisecond). A hand stays in the
 // queue while its person is on stage; lowering it or taking it back removes it.
-import { and, asc, eq, isNotNull, sessionHands, users, type Db } from "@convivio/db";
+import { and, asc, eq, sessionHands, users, type Db } from "@convivio/db";
 import type { RaisedHand } from "@convivio/protocol";
 
 /** The session's raised hands, in raising order. */
@@ -51,19 +51,4 @@ export async function bringOnStage(db: Db, sessionId: string, userId: string, no
     .where(and(eq(sessionHands.sessionId, sessionId), eq(sessionHands.userId, userId)))
     .returning({ userId: sessionHands.userId });
   return updated.length > 0;
-}
-
-/** Whether a facilitator has this person on stage now (their media token may publish). */
-export async function isOnStage(db: Db, sessionId: string, userId: string): Promise<boolean> {
-  const [row] = await db
-    .select({ userId: sessionHands.userId })
-    .from(sessionHands)
-    .where(
-      and(
-        eq(sessionHands.sessionId, sessionId),
-        eq(sessionHands.userId, userId),
-        isNotNull(sessionHands.onStageAt),
-      ),
-    );
-  return row !== undefined;
 }
