@@ -1,10 +1,11 @@
 // What a facilitator relies on (real sockets, PGlite, video off): the overview says who is connected
 // now, since when they sit at a table and when its board last changed; calls for a facilitator
-// survive a reload on both sides and the caller hears when theirs is answered or lapses; nobody moves
-// or picks a table while the tables count down to close; a table's host must be someone who may be
-// in the session, and the host picker lists exactly those people.
+// survive a reload on both sides and the caller hears when theirs is answered or lapses, and a call
+// answered twice keeps its first answer; nobody moves or picks a table while the tables count down
+// to close; a table's host must be someone who may be in the session (on a draft event, an
+// organizer), and the host picker lists exactly those people.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { breakoutCalls, eq, eventMembers, registrations, users } from "@convivio/db";
+import { breakoutCalls, eq, eventMembers, events, registrations, users } from "@convivio/db";
 import type { BreakoutPublicState, HostCandidatesResponse, PlannedTablesResponse } from "@convivio/protocol";
 import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
 import { eventually, type Person } from "../test/boards.js";
@@ -133,6 +134,65 @@ describe("calls for a facilitator", () => {
       expect(facilitator.calls.at(-1)).toEqual([]);
     });
     expect(await reloaded.join(sessionId)).toMatchObject({ ok: true, calls: [] });
+    expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
+  }, 60_000);
+});
+
+describe("table hosts of a draft event", () => {
+  it("are its organizers only: the picker lists no facilitator, attendee or registration, and opening refuses them", async () => {
+    const { w, lead } = await breakoutWorld(server, 1);
+    const { sessionId } = w;
+    const db = server.database.db;
+    const [facilitator, registered] = await db
+      .insert(users)
+      .values([
+        { email: `fac-${sessionId}@example.it`, name: "Fabio Facilitator" },
+        { email: `reg-${sessionId}@example.it`, name: "Rita Registered" },
+      ])
+      .returning({ id: users.id });
+    await db
+      .insert(eventMembers)
+      .values({ eventId: w.eventId, userId: facilitator!.id, role: "facilitator" });
+    await db.insert(registrations).values({
+      eventId: w.eventId,
+      userId: registered!.id,
+      email: `reg-${sessionId}@example.it`,
+      name: "Rita Registered",
+      status: "confirmed",
+      arrival: 1,
+    });
+    const picked = async () =>
+      new Set(
+        (
+          (await lead.get(`/api/sessions/${sessionId}/breakouts/hosts`)).body as HostCandidatesResponse
+        ).people.map((p) => p.userId),
+      );
+    // Published, all of them may host.
+    expect(await picked()).toEqual(
+      new Set([w.facilitator.userId, w.participants[0]!.userId, facilitator!.id, registered!.id]),
+    );
+
+    // Back to draft: only the organizer, in the picker and when opening (and planning) tables.
+    await db.update(events).set({ visibility: "draft" }).where(eq(events.id, w.eventId));
+    expect(await picked()).toEqual(new Set([w.facilitator.userId]));
+    const open = (hostId: string) =>
+      command(lead, {
+        type: "open",
+        sessionId,
+        by: { count: 1 },
+        strategy: "random",
+        tables: [{ topic: "Parks", hostId }],
+      });
+    for (const hostId of [facilitator!.id, w.participants[0]!.userId, registered!.id]) {
+      const res = await open(hostId);
+      expect(res.status, hostId).toBe(400);
+      expect(res.body).toMatchObject({ code: "table_host_invalid" });
+      const planned = await lead.put(`/api/sessions/${sessionId}/breakout-tables`, {
+        tables: [{ topic: "Parks", hostId }],
+      });
+      expect(planned.body).toMatchObject({ code: "table_host_invalid" });
+    }
+    expect((await open(w.facilitator.userId)).status).toBe(200);
     expect((await command(lead, { type: "closeAll", sessionId, countdownMs: 0 })).status).toBe(200);
   }, 60_000);
 });

@@ -1,23 +1,97 @@
 // Table hosts (the person who stays at a table every World-Café round). A host must be someone who
-// may be in the session — the same rule as everywhere (boards/access.ts): a member of the event's
-// team, an attendee or speaker, or a confirmed registration — present now or not, and one person
-// hosts one table. Checked wherever a host is set (opening tables, planning them), so an unknown id
-// is a clear `table_host_invalid` and never a foreign-key failure.
-import { and, eq, eventMembers, registrations, users, type Db } from "@convivio/db";
+// may be in the session — the rule of boards/access.ts (`boardRoleIn`): a draft's sessions are for
+// its organizers only; otherwise a member of the event's team, an attendee or speaker, or a
+// confirmed registration — present now or not, and one person hosts one table. Checked wherever a
+// host is set (opening tables, planning them), so an unknown id is a clear `table_host_invalid` and
+// never a foreign-key failure. Both the check and the picker read the standing of everyone they ask
+// about in one statement and decide with `roleFrom`: that rule for many people at once, held to
+// `boardRoleIn`'s answers by a contract test (hosts.integration.test.ts).
+import { and, eq, eventMembers, inArray, registrations, sql, users } from "@convivio/db";
 import {
   ErrorCode,
   Permission,
   rolesAllow,
+  type BoardRole,
   type EventRole,
   type HostCandidatesResponse,
 } from "@convivio/protocol";
 import { HttpError } from "../http/problem.js";
-import { boardRoleIn } from "../boards/access.js";
 import type { PresentPerson } from "./notify.js";
 import type { Executor, SessionContext } from "./store.js";
 
 /** The host picker lists at most this many people (present ones first, then by name). */
 export const HOST_CANDIDATES_MAX = 500;
+
+/** What decides whether someone may be in an event's sessions: their roles, a confirmed registration. */
+export interface Standing {
+  roles: EventRole[];
+  registered: boolean;
+}
+
+/**
+ * `boardRoleIn`'s rule (boards/access.ts) on a standing read beforehand: a draft's boards and
+ * sessions are for its organizers only, facilitators included; then the permission table; then a
+ * confirmed registration.
+ */
+export function roleFrom(standing: Standing, visibility: SessionContext["visibility"]): BoardRole | null {
+  const { roles, registered } = standing;
+  if (visibility === "draft" && !rolesAllow(roles, Permission.viewDraft)) return null;
+  if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";
+  if (rolesAllow(roles, Permission.joinSession)) return "participant";
+  return registered ? "participant" : null;
+}
+
+/**
+ * The standing (and name) of everyone the event knows — or only of `userIds` — in one statement: its
+ * team's roles (by the members' primary key) and its confirmed registrations (by their event index).
+ * People with neither are absent.
+ */
+export async function standingsIn(
+  db: Executor,
+  eventId: string,
+  userIds?: readonly string[],
+): Promise<Map<string, Standing & { name: string }>> {
+  const only = (column: typeof eventMembers.userId | typeof registrations.userId) =>
+    userIds ? inArray(column, [...userIds]) : undefined;
+  const rows = await db
+    .select({
+      userId: users.id,
+      name: users.name,
+      role: sql<EventRole | null>`${eventMembers.role}`,
+      registered: sql<boolean>`false`,
+    })
+    .from(eventMembers)
+    .innerJoin(users, eq(users.id, eventMembers.userId))
+    .where(and(eq(eventMembers.eventId, eventId), only(eventMembers.userId)))
+    .unionAll(
+      db
+        .select({
+          userId: users.id,
+          name: users.name,
+          role: sql<EventRole | null>`null`,
+          registered: sql<boolean>`true`,
+        })
+        .from(registrations)
+        .innerJoin(users, eq(users.id, registrations.userId))
+        .where(
+          and(
+            eq(registrations.eventId, eventId),
+            eq(registrations.status, "confirmed"),
+            only(registrations.userId),
+          ),
+        ),
+    );
+  const standings = new Map<string, Standing & { name: string }>();
+  for (const row of rows) {
+    const standing = standings.get(row.userId) ?? { name: row.name, roles: [], registered: false };
+    if (row.role) standing.roles.push(row.role);
+    if (row.registered) standing.registered = true;
+    standings.set(row.userId, standing);
+  }
+  return standings;
+}
+
+const NOBODY: Standing = { roles: [], registered: false };
 
 /** Refuses hosts who may not be in the session, and anyone hosting two tables. */
 export async function checkHosts(
@@ -29,9 +103,9 @@ export async function checkHosts(
   const distinct = [...new Set(ids)];
   if (distinct.length !== ids.length)
     throw new HttpError(ErrorCode.tableHostInvalid, "One person can host one table only");
-  const event = { id: ctx.eventId, visibility: ctx.visibility };
-  const roles = await Promise.all(distinct.map((id) => boardRoleIn(db as Db, event, id)));
-  if (roles.some((role) => role === null))
+  if (distinct.length === 0) return;
+  const standings = await standingsIn(db, ctx.eventId, distinct);
+  if (distinct.some((id) => roleFrom(standings.get(id) ?? NOBODY, ctx.visibility) === null))
     throw new HttpError(
       ErrorCode.tableHostInvalid,
       "A table's host must be someone who may be in this session",
@@ -40,43 +114,14 @@ export async function checkHosts(
 
 /** Everyone who may host a table of the session, for the facilitators' picker. */
 export async function hostCandidates(
-  db: Db,
+  db: Executor,
   ctx: SessionContext,
   present: readonly PresentPerson[],
 ): Promise<HostCandidatesResponse> {
-  const [members, registered] = await Promise.all([
-    db
-      .select({ userId: eventMembers.userId, role: eventMembers.role, name: users.name })
-      .from(eventMembers)
-      .innerJoin(users, eq(users.id, eventMembers.userId))
-      .where(eq(eventMembers.eventId, ctx.eventId)),
-    db
-      .select({ userId: users.id, name: users.name })
-      .from(registrations)
-      .innerJoin(users, eq(users.id, registrations.userId))
-      .where(and(eq(registrations.eventId, ctx.eventId), eq(registrations.status, "confirmed"))),
-  ]);
-  const draft = ctx.visibility === "draft";
-  const rolesOf = new Map<string, { name: string; roles: EventRole[] }>();
-  for (const m of members) {
-    const entry = rolesOf.get(m.userId) ?? { name: m.name, roles: [] };
-    entry.roles.push(m.role);
-    rolesOf.set(m.userId, entry);
-  }
-  // boardRoleIn, for many people at once: a draft's sessions are for its team only.
   const people = new Map<string, string>();
-  for (const [userId, { name, roles }] of rolesOf) {
-    const seesDraft = !draft || rolesAllow(roles, Permission.viewDraft);
-    if (
-      rolesAllow(roles, Permission.facilitateSession) ||
-      (seesDraft && rolesAllow(roles, Permission.joinSession))
-    )
-      people.set(userId, name);
-  }
-  for (const r of registered) {
-    const roles = rolesOf.get(r.userId)?.roles ?? [];
-    if (!draft || rolesAllow(roles, Permission.viewDraft)) people.set(r.userId, r.name);
-  }
+  for (const [userId, standing] of await standingsIn(db, ctx.eventId))
+    if (roleFrom(standing, ctx.visibility) !== null) people.set(userId, standing.name);
+  // Present now means they joined the session's breakouts, which asks the same rule.
   for (const p of present) people.set(p.userId, p.name);
   const here = new Set(present.map((p) => p.userId));
   const sorted = [...people]
