@@ -1,7 +1,8 @@
 // A breakout table's board (real sockets, PGlite, video off): it is its table's, so only the people
 // seated there now (and facilitators) see it, propose and vote on it, over the socket and over REST;
-// a move carries that right to the new table; once the tables close, whoever sat at one may still
-// look at its board but changes nothing. While a table's votes are hidden the facilitators' overview
+// a move carries that right to the new table, and takes the person's sockets off the old table
+// board's live updates; the seat check behind every command is one statement; once the tables
+// close, whoever sat at one may still look at its board but changes nothing. While a table's votes are hidden the facilitators' overview
 // carries no count and no trace of a vote; the roll-up publishes the tables' results by revealing
 // each table board through the board's command path (its people see the reveal live), and refuses,
 // revealing nothing, when a table board is locked.
