@@ -414,6 +414,8 @@ export const registrationMessages = pgTable(
     /** A sender holds it until then plus a lease; cleared when sending failed. */
     claimedAt: ts("claimed_at"),
     sentAt: ts("sent_at"),
+    /** Sends tried (claims); unsent at the server's bound means given up. */
+    attempts: integer("attempts").notNull().default(0),
   },
   (t) => [
     index("registration_messages_unsent_idx")

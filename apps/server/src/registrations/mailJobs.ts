@@ -12,6 +12,7 @@ import {
   or,
   registrationMessages,
   reminderDeliveries,
+  sql,
   users,
   type Db,
 } from "@convivio/db";
@@ -65,12 +66,20 @@ export interface RegistrationJobDeps {
 const MESSAGE_REARM_WINDOW_MS = 7 * 86_400_000;
 /**
  * Between two sweeps that re-arm unsent messages while the server runs: a message whose scheduling
- * failed (flush() logged it, Redis stayed up) or whose job ran out of attempts goes out within two
- * of these, not at the next restart.
+ * failed (flush() logged it, Redis stayed up) goes out within two of these, not at the next
+ * restart; one whose sends failed is tried again after longer and longer waits (`rearmMessages`).
  */
 export const MAIL_SWEEP_EVERY_MS = 5 * 60_000;
 /** How long a sender holds a claim: after it, a sender that died mid-send is presumed gone. */
 export const SEND_LEASE_MS = 10 * 60_000;
+/**
+ * Sends tried for one stored message in all (its job's retries, sweeps, start-ups), each with new
+ * links: a message still refused after these is given up and logged. With the sweep's spacing
+ * (`rearmMessages`) the tries span more than an hour, so an SMTP outage of that long loses nothing.
+ */
+export const MESSAGE_SEND_ATTEMPTS = 6;
+/** Runs of one message's job: a quick retry for a glitch; the sweep spaces the rest. */
+const MESSAGE_JOB_ATTEMPTS = 2;
 const leaseCutoff = (now: Date) => new Date(now.getTime() - SEND_LEASE_MS);
 
 /**
@@ -189,13 +198,15 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
 
   async function sendMessage(messageId: string): Promise<void> {
     const now = clock.now();
+    // Claiming counts the try, whatever becomes of it: a sender that dies mid-send used one too.
     const [claimed] = await db
       .update(registrationMessages)
-      .set({ claimedAt: now })
+      .set({ claimedAt: now, attempts: sql`${registrationMessages.attempts} + 1` })
       .where(
         and(
           eq(registrationMessages.id, messageId),
           isNull(registrationMessages.sentAt),
+          lt(registrationMessages.attempts, MESSAGE_SEND_ATTEMPTS),
           or(isNull(registrationMessages.claimedAt), lt(registrationMessages.claimedAt, leaseCutoff(now))),
         ),
       )
@@ -225,12 +236,23 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       }
       await markSent();
     } catch (err) {
-      // Give the message back so the retry (or the next start-up) can send it.
+      // Give the message back so the retry (or a sweep, or the next start-up) can send it.
       await db
         .update(registrationMessages)
         .set({ claimedAt: null })
         .where(eq(registrationMessages.id, messageId));
-      throw err;
+      if (claimed.attempts < MESSAGE_SEND_ATTEMPTS) throw err;
+      // That was its last try: no retry can claim it now, so none is asked for.
+      deps.logger.error(
+        {
+          err,
+          messageId,
+          registrationId: claimed.registrationId,
+          kind: claimed.kind,
+          attempts: claimed.attempts,
+        },
+        "registration email given up: every attempt failed",
+      );
     }
   }
 
@@ -312,31 +334,38 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
   jobs.define({
     name: JobName.registrationMail,
     schema: RegistrationMailJob,
-    attempts: 5,
+    attempts: MESSAGE_JOB_ATTEMPTS,
     handler: (payload) => sendMessage(payload.messageId),
   });
   jobs.define({ name: JobName.reminder, schema: ReminderJob, attempts: 5, handler: sendReminder });
   jobs.define({ name: JobName.teamInvite, schema: TeamInviteJob, attempts: 5, handler: sendTeamInvite });
 
-  /** Unsent messages of the last week (the process that owed them may have died), created before `before`. */
-  async function rearmMessages(before?: Date): Promise<number> {
+  const sweepEveryMs = deps.mailSweepEveryMs ?? MAIL_SWEEP_EVERY_MS;
+
+  /**
+   * Schedules the unsent messages of the last week that still have tries left (the process that
+   * owed them may have died). A sweep takes only those due: one untried for a sweep period since it
+   * was written (its own job may not have run yet), and after each try twice as long, so one that
+   * keeps failing gets its tries at about 0, 20 and 80 minutes, not every sweep for a week.
+   */
+  async function rearmMessages(sweeping: boolean): Promise<number> {
     const now = clock.now();
     const since = new Date(now.getTime() - MESSAGE_REARM_WINDOW_MS);
+    const { createdAt, attempts, claimedAt } = registrationMessages;
     const rows = await db
       .select({ id: registrationMessages.id })
       .from(registrationMessages)
       .where(
         and(
           isNull(registrationMessages.sentAt),
-          gt(registrationMessages.createdAt, since),
-          ...(before
+          gt(createdAt, since),
+          lt(attempts, MESSAGE_SEND_ATTEMPTS),
+          ...(sweeping
             ? [
-                lt(registrationMessages.createdAt, before),
+                sql`${createdAt} < ${now.toISOString()}::timestamptz
+                  - ${sweepEveryMs}::float8 * power(2, ${attempts}) * interval '1 millisecond'`,
                 // One being sent right now is left to its sender.
-                or(
-                  isNull(registrationMessages.claimedAt),
-                  lt(registrationMessages.claimedAt, leaseCutoff(now)),
-                ),
+                or(isNull(claimedAt), lt(claimedAt, leaseCutoff(now))),
               ]
             : []),
         ),
@@ -345,7 +374,6 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
     return rows.length;
   }
 
-  const sweepEveryMs = deps.mailSweepEveryMs ?? MAIL_SWEEP_EVERY_MS;
   /** Arms the sweep of the first slot after `afterMs`; every process arms the same id, so it runs once. */
   async function armSweep(afterMs: number): Promise<void> {
     const job: RegistrationMailSweepJob = { at: (Math.floor(afterMs / sweepEveryMs) + 1) * sweepEveryMs };
@@ -360,8 +388,7 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       // The next sweep first (a new id, as a handler that re-arms itself must use), so one that
       // fails below still leaves the next armed.
       await armSweep(Math.max(at, clock.now().getTime()));
-      // Messages younger than a sweep are left to their own job, which may not have run yet.
-      const swept = await rearmMessages(new Date(clock.now().getTime() - sweepEveryMs));
+      const swept = await rearmMessages(true);
       if (swept > 0) deps.logger.warn({ messages: swept }, "re-armed registration emails still unsent");
     },
   });
@@ -371,8 +398,8 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       jobs.schedule(JobName.registrationMail, messageId, { messageId } satisfies RegistrationMailJob),
     scheduleTeamInvite: (payload: TeamInviteJob) =>
       jobs.schedule(JobName.teamInvite, `${payload.eventId}:${payload.userId}:${payload.role}`, payload),
-    /** Schedules every message of the last week still unsent (the process that owed it may have died). */
-    rearmMessages: () => rearmMessages(),
+    /** Schedules every message of the last week still unsent and not given up (the process that owed it may have died). */
+    rearmMessages: () => rearmMessages(false),
     /** Arms the next sweep of unsent messages (start-up, and after Redis comes back). */
     armSweep: () => armSweep(clock.now().getTime()),
   };

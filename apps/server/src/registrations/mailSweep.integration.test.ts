@@ -1,21 +1,27 @@
 // Emails whose scheduling failed while the jobs port stayed up go out without a restart: a
 // recurring sweep (one job per slot, a deterministic id) re-arms unsent messages from the database.
 // On the in-process driver (PGlite) and on BullMQ with two processes' workers (PostgreSQL): the
-// sweep is armed once per slot across them, and the message is sent exactly once.
+// sweep is armed once per slot across them, and the message is sent exactly once. A message the
+// SMTP server keeps refusing is tried a bounded number of times, each try's links included, and
+// then given up, in the log.
 import { randomUUID } from "node:crypto";
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
+import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { createDb, eq, registrationMessages, type Database } from "@convivio/db";
+import { count, createDb, eq, registrationLinks, registrationMessages, type Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import { JobName, REGISTRATION_MAIL_SWEEP_JOB, reminderJobId } from "@convivio/protocol";
 import { AuthService } from "../auth/service.js";
 import type { Mailer, MailMessage } from "../email/mailer.js";
+import { createSmtpMailer } from "../email/smtpMailer.js";
 import { createBullmqJobs } from "../jobs/bullmqJobs.js";
 import { createInProcessJobs } from "../jobs/inProcessJobs.js";
 import type { Jobs } from "../jobs/jobs.js";
 import { TestClock, startTestServer } from "../test/harness.js";
 import { createEvent, signUpOrganizer, unique } from "../test/events.js";
 import { createRegistrationFeature, type RegistrationFeature } from "./feature.js";
+import { MESSAGE_SEND_ATTEMPTS } from "./mailJobs.js";
 import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 
 const RUN_PREFIX = `convivio-test-mail-sweep-${randomUUID().slice(0, 8)}`;
@@ -41,6 +47,29 @@ function flakyJobs(inner: Jobs, state: { failing: boolean }): Jobs {
 interface Node {
   feature: RegistrationFeature;
   jobs: Jobs;
+}
+
+/** An SMTP server that takes every message to its end and then refuses it (554), counting each. */
+async function startRefusingSmtp() {
+  const refused: string[] = [];
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, session, callback) {
+      stream.resume();
+      stream.on("end", () => {
+        refused.push(session.envelope.rcptTo.map((r) => r.address).join(","));
+        callback(Object.assign(new Error("Message rejected by policy"), { responseCode: 554 }));
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const { port } = smtp.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    refused,
+    close: () => new Promise<void>((resolve) => smtp.close(resolve)),
+  };
 }
 
 const drivers = [
@@ -71,16 +100,55 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
     await database.close();
   });
 
+  /** An event made through the real API; the server is gone before the nodes start. */
+  async function eventFor(title: string) {
+    database = await factory.open();
+    const server = await startTestServer({ database, env: { AUTH_RATE_LIMIT: "1000" } });
+    const event = await createEvent(await signUpOrganizer(server), { title: `${title} ${unique()}` });
+    await server.close();
+    return event;
+  }
+
+  /** The registration feature on `processes` nodes, each with its own pool, jobs and (shared) clock. */
+  async function startNodes(options: {
+    mailer: Mailer;
+    state?: { failing: boolean };
+    sweepEveryMs?: number;
+    log?: typeof logger;
+  }) {
+    const clock = new TestClock();
+    for (let i = 0; i < processes; i++) {
+      // Each process gets its own pool, as separate processes would.
+      const pool = database.url ? await createDb({ url: database.url, poolSize: 5 }) : database;
+      if (pool !== database) pools.push(pool);
+      const jobs = flakyJobs(makeJobs(), options.state ?? { failing: false });
+      const auth = new AuthService(pool.db, options.mailer, clock, {
+        sessionTtlDays: 30,
+        magicLinkTtlMinutes: 30,
+        resetTtlMinutes: 60,
+        publicUrl: () => "http://localhost:3000",
+      });
+      const feature = createRegistrationFeature({
+        db: pool.db,
+        jobs,
+        mailer: options.mailer,
+        auth,
+        clock,
+        logger: options.log ?? logger,
+        publicUrl: () => "http://localhost:3000",
+        mailSweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
+      });
+      await jobs.start();
+      await feature.rearm();
+      nodes.push({ feature, jobs });
+    }
+  }
+
   it(
     "sends an email whose scheduling failed on a later sweep, once, without a restart",
     { timeout: 120_000 },
     async () => {
-      database = await factory.open();
-      // The event comes through the real API; the server is gone before the nodes below start.
-      const server = await startTestServer({ database, env: { AUTH_RATE_LIMIT: "1000" } });
-      const event = await createEvent(await signUpOrganizer(server), { title: `Sweep ${unique()}` });
-      await server.close();
-
+      const event = await eventFor("Sweep");
       const sent: MailMessage[] = [];
       const mailer: Mailer = {
         async send(message) {
@@ -89,32 +157,7 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
         async close() {},
       };
       const state = { failing: true };
-      const clock = new TestClock();
-      for (let i = 0; i < processes; i++) {
-        // Each process gets its own pool, as separate processes would.
-        const pool = database.url ? await createDb({ url: database.url, poolSize: 5 }) : database;
-        if (pool !== database) pools.push(pool);
-        const jobs = flakyJobs(makeJobs(), state);
-        const auth = new AuthService(pool.db, mailer, clock, {
-          sessionTtlDays: 30,
-          magicLinkTtlMinutes: 30,
-          resetTtlMinutes: 60,
-          publicUrl: () => "http://localhost:3000",
-        });
-        const feature = createRegistrationFeature({
-          db: pool.db,
-          jobs,
-          mailer,
-          auth,
-          clock,
-          logger,
-          publicUrl: () => "http://localhost:3000",
-          mailSweepEveryMs: SWEEP_EVERY_MS,
-        });
-        await jobs.start();
-        await feature.rearm();
-        nodes.push({ feature, jobs });
-      }
+      await startNodes({ mailer, state });
       // Every process armed the same next sweep: one job, with the slot in its id.
       const sweeps = await nodes[0]!.jobs.pending(REGISTRATION_MAIL_SWEEP_JOB);
       expect(sweeps).toHaveLength(1);
@@ -160,6 +203,72 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
       await new Promise((resolve) => setTimeout(resolve, 3 * SWEEP_EVERY_MS));
       expect(sent.filter((m) => m.to === email)).toHaveLength(1);
       expect(await nodes[0]!.jobs.pending(REGISTRATION_MAIL_SWEEP_JOB)).toHaveLength(1);
+    },
+  );
+
+  it(
+    `gives up on an email the SMTP server keeps refusing after ${MESSAGE_SEND_ATTEMPTS} tries, each with its links, and says so in the log`,
+    { timeout: 120_000 },
+    async () => {
+      const event = await eventFor("Refused");
+      const smtp = await startRefusingSmtp();
+      const mailer = createSmtpMailer(smtp.url, "Convivio <hello@convivio.test>");
+      const logged: { msg: string; messageId?: string; attempts?: number }[] = [];
+      const log = pino({ level: "error" }, { write: (line: string) => logged.push(JSON.parse(line)) });
+      // A short sweep: the tries it spaces (one sweep, then twice as long after each) come in seconds.
+      const sweepEveryMs = 500;
+      try {
+        await startNodes({ mailer, sweepEveryMs, log });
+        const email = `refused-${unique()}@example.it`;
+        const registered = await nodes[0]!.feature.service.register(
+          event.id,
+          { name: "Rosa", email, locale: "en", answers: {} },
+          { kind: "self" },
+        );
+        const registrationId = registered.registration.id;
+        const message = async () =>
+          (
+            await database.db
+              .select()
+              .from(registrationMessages)
+              .where(eq(registrationMessages.registrationId, registrationId))
+          )[0]!;
+        const links = async () =>
+          Number(
+            (
+              await database.db
+                .select({ n: count() })
+                .from(registrationLinks)
+                .where(eq(registrationLinks.registrationId, registrationId))
+            )[0]!.n,
+          );
+        const refusedFor = () => smtp.refused.filter((to) => to === email).length;
+
+        await expect.poll(refusedFor, { timeout: 60_000, interval: 200 }).toBe(MESSAGE_SEND_ATTEMPTS);
+        await expect
+          .poll(() => logged.filter((l) => l.msg.startsWith("registration email given up")).length, {
+            timeout: 5_000,
+          })
+          .toBe(1);
+        // A dozen more sweeps come and go: no further try.
+        await new Promise((resolve) => setTimeout(resolve, 12 * sweepEveryMs));
+        expect(refusedFor()).toBe(MESSAGE_SEND_ATTEMPTS);
+        const row = await message();
+        expect(row).toMatchObject({ sentAt: null, claimedAt: null, attempts: MESSAGE_SEND_ATTEMPTS });
+        // The receipt's link at registration, then one per try and no more.
+        expect(await links()).toBe(1 + MESSAGE_SEND_ATTEMPTS);
+        const givenUp = logged.filter((l) => l.msg.startsWith("registration email given up"));
+        expect(givenUp).toEqual([
+          expect.objectContaining({ messageId: row.id, attempts: MESSAGE_SEND_ATTEMPTS }),
+        ]);
+        // A restart re-arms unsent messages, but not one given up.
+        await nodes[0]!.feature.rearm();
+        await new Promise((resolve) => setTimeout(resolve, 4 * sweepEveryMs));
+        expect(refusedFor()).toBe(MESSAGE_SEND_ATTEMPTS);
+      } finally {
+        await mailer.close();
+        await smtp.close();
+      }
     },
   );
 });
