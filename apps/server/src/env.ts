@@ -70,6 +70,8 @@ export const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUST_PROXY: trustProxy,
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** How long a node reuses a session it looked up (auth/sessionCache.ts); 0 = ask the database on every request. */
+  SESSION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   MAGIC_LINK_TTL_MINUTES: z.coerce
     .number()
     .int()

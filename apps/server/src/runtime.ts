@@ -143,6 +143,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
   let url = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const auth = new AuthService(database.db, mailer, overrides.clock ?? systemClock, {
     sessionTtlDays: env.SESSION_TTL_DAYS,
+    sessionCacheMs: env.SESSION_CACHE_MS,
     magicLinkTtlMinutes: env.MAGIC_LINK_TTL_MINUTES,
     resetTtlMinutes: 60,
     publicUrl: () => url,

@@ -74,3 +74,13 @@ export const MagicLinkConsumed = z.object({ user: User, next: z.string() });
 export type MagicLinkConsumed = z.infer<typeof MagicLinkConsumed>;
 
 export const Accepted = z.object({ ok: z.literal(true) });
+
+/**
+ * Node to node (socket.io adapter): sessions a node dropped from its session cache, one session or
+ * every session of a person but possibly one. Parsed on receipt like any other message.
+ */
+export const SessionForget = z.union([
+  z.strictObject({ sessionId: z.uuid() }),
+  z.strictObject({ userId: z.uuid(), exceptSessionId: z.uuid().optional() }),
+]);
+export type SessionForget = z.infer<typeof SessionForget>;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { io as connect, type Socket } from "socket.io-client";
 import { PROTOCOL_VERSION } from "@convivio/protocol";
 import { lastMailTo, startTestServer, type TestClient, type TestServer } from "../test/harness.js";
+import { eventually } from "../test/boards.js";
 
 const PASSWORD = "correct horse battery";
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -171,8 +172,9 @@ describe("revoking sessions closes their live sockets on every node (Redis adapt
   const sockets: LiveSocket[] = [];
 
   beforeAll(async () => {
+    // Sessions are cached for a minute here, so only the nodes' forget messages explain a refusal.
     const options = {
-      env: { REDIS_URL, AUTH_RATE_LIMIT: "1000" },
+      env: { REDIS_URL, AUTH_RATE_LIMIT: "1000", SESSION_CACHE_MS: "60000" },
       overrides: { redisPrefix: `convivio-test-${randomUUID()}` },
     };
     one = await startTestServer(options);
@@ -216,5 +218,25 @@ describe("revoking sessions closes their live sockets on every node (Redis adapt
       "io server disconnect",
       "io server disconnect",
     ]);
+  });
+
+  it("a session ended on one node is refused at once by the other, which had it cached", async () => {
+    const address = email();
+    const laptop = one.client();
+    await laptop.post("/api/auth/sign-up", { name: "In Cache", email: address, password: PASSWORD });
+    const elsewhere = two.client();
+    elsewhere.cookie = laptop.cookie;
+    expect((await elsewhere.get("/api/me")).status).toBe(200);
+
+    // Renamed on one node: the other's cached session carries the new name.
+    expect((await laptop.patch("/api/me", { name: "Nuovo Nome" })).status).toBe(200);
+    await eventually(async () =>
+      expect((await elsewhere.get("/api/me")).body).toMatchObject({ user: { name: "Nuovo Nome" } }),
+    );
+
+    const started = Date.now();
+    expect((await laptop.post("/api/auth/sign-out")).status).toBe(204);
+    await eventually(async () => expect((await elsewhere.get("/api/me")).status).toBe(401));
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

@@ -19,6 +19,7 @@ import type { Actor } from "./actor.js";
 import type { Clock } from "./clock.js";
 import { decoyPasswordHash, hashPassword, hashToken, newToken, verifyPassword } from "./secrets.js";
 import { toUser } from "./users.js";
+import { SESSION_CACHE_MS, SessionCache, type Forget } from "./sessionCache.js";
 
 export interface AuthConfig {
   sessionTtlDays: number;
@@ -26,6 +27,8 @@ export interface AuthConfig {
   resetTtlMinutes: number;
   /** Public origin used in emailed links, e.g. http://localhost:3000. */
   publicUrl: () => string;
+  /** How long a resolved session is reused without asking the database (default SESSION_CACHE_MS). */
+  sessionCacheMs?: number;
 }
 
 export interface NewSession {
@@ -46,13 +49,17 @@ export type Revocation = { sessionId: string } | { userId: string; exceptSession
 /** Accounts, sessions and emailed one-time links. Every secret is stored hashed. */
 export class AuthService {
   private readonly revocationListeners = new Set<(revoked: Revocation) => void>();
+  private readonly forgetListeners = new Set<(what: Forget) => void>();
+  private readonly sessions: SessionCache;
 
   constructor(
     private readonly db: Db,
     private readonly mailer: Mailer,
     private readonly clock: Clock,
     private readonly config: AuthConfig,
-  ) {}
+  ) {
+    this.sessions = new SessionCache(config.sessionCacheMs ?? SESSION_CACHE_MS);
+  }
 
   async signUp(
     input: { name: string; email: string; password: string; locale?: Locale },
@@ -88,27 +95,35 @@ export class AuthService {
     const token = newToken();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlDays * DAY_MS);
-    await this.db.insert(authSessions).values({
-      tokenHash: hashToken(token),
-      userId,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt,
-      userAgent: userAgent?.slice(0, 300) ?? null,
-    });
+    const [session] = await this.db
+      .insert(authSessions)
+      .values({
+        tokenHash: hashToken(token),
+        userId,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt,
+        userAgent: userAgent?.slice(0, 300) ?? null,
+      })
+      .returning({ id: authSessions.id });
     const [row] = await this.db.select().from(users).where(eq(users.id, userId));
-    return { token, expiresAt, user: toUser(row!) };
+    const user = toUser(row!);
+    this.sessions.set(hashToken(token), { user, sessionId: session!.id }, now.getTime(), expiresAt.getTime());
+    return { token, expiresAt, user };
   }
 
   /** The actor behind a session cookie, or null if it is unknown, expired or revoked. */
   async resolveSession(token: string | undefined): Promise<Actor | null> {
     if (!token || token.length !== 43) return null;
     const now = this.clock.now();
+    const tokenHash = hashToken(token);
+    const cached = this.sessions.get(tokenHash, now.getTime());
+    if (cached) return cached;
     const [found] = await this.db
       .select({ session: authSessions, user: users })
       .from(authSessions)
       .innerJoin(users, eq(users.id, authSessions.userId))
-      .where(eq(authSessions.tokenHash, hashToken(token)));
+      .where(eq(authSessions.tokenHash, tokenHash));
     if (!found || found.session.revokedAt || found.session.expiresAt <= now) return null;
     if (now.getTime() - found.session.lastSeenAt.getTime() > SESSION_TOUCH_MS) {
       await this.db
@@ -116,7 +131,28 @@ export class AuthService {
         .set({ lastSeenAt: now })
         .where(eq(authSessions.id, found.session.id));
     }
-    return { user: toUser(found.user), sessionId: found.session.id };
+    const actor = { user: toUser(found.user), sessionId: found.session.id };
+    this.sessions.set(tokenHash, actor, now.getTime(), found.session.expiresAt.getTime());
+    return actor;
+  }
+
+  /**
+   * Calls `listener` with what this node forgot from its session cache (an ended session, a
+   * changed person), so the other nodes forget it too (live/socket.ts). Returns the unsubscribe.
+   */
+  onForget(listener: (what: Forget) => void): () => void {
+    this.forgetListeners.add(listener);
+    return () => this.forgetListeners.delete(listener);
+  }
+
+  /** Drops cached sessions on this node only (what another node forgot). */
+  forget(what: Forget): void {
+    this.sessions.forget(what);
+  }
+
+  private forgetEverywhere(what: Forget): void {
+    this.sessions.forget(what);
+    for (const listener of this.forgetListeners) listener(what);
   }
 
   /**
@@ -133,6 +169,7 @@ export class AuthService {
       .update(authSessions)
       .set({ revokedAt: this.clock.now() })
       .where(and(eq(authSessions.id, sessionId), isNull(authSessions.revokedAt)));
+    this.forgetEverywhere({ sessionId });
     this.announce({ sessionId });
   }
 
@@ -148,7 +185,9 @@ export class AuthService {
           exceptSessionId ? ne(authSessions.id, exceptSessionId) : undefined,
         ),
       );
-    this.announce(exceptSessionId ? { userId, exceptSessionId } : { userId });
+    const revoked: Revocation = exceptSessionId ? { userId, exceptSessionId } : { userId };
+    this.forgetEverywhere(revoked);
+    this.announce(revoked);
   }
 
   private announce(revoked: Revocation): void {
@@ -199,6 +238,7 @@ export class AuthService {
     const sessionToken = newToken();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlDays * DAY_MS);
     const { rows } = await this.db.execute<{
+      session_id: string;
       next: string | null;
       id: string;
       email: string;
@@ -222,8 +262,9 @@ export class AuthService {
           ${now.toISOString()}::timestamptz, ${expiresAt.toISOString()}::timestamptz,
           ${userAgent?.slice(0, 300) ?? null}
         FROM claimed
+        RETURNING id
       )
-      SELECT claimed.next, u.id, u.email, u.name, u.password_hash, u.locale, u.email_verified_at, u.created_at
+      SELECT (SELECT id FROM opened) AS session_id, claimed.next, u.id, u.email, u.name, u.password_hash, u.locale, u.email_verified_at, u.created_at
       FROM claimed JOIN ${users} u ON u.id = claimed.user_id`);
     const [row] = rows;
     if (!row) return this.refuseToken(token, "magic_link");
@@ -236,6 +277,8 @@ export class AuthService {
       emailVerifiedAt: row.email_verified_at === null ? null : new Date(row.email_verified_at),
       createdAt: new Date(row.created_at),
     });
+    const actor = { user, sessionId: row.session_id };
+    this.sessions.set(hashToken(sessionToken), actor, now.getTime(), expiresAt.getTime());
     return { token: sessionToken, expiresAt, user, next: row.next ?? "/dashboard" };
   }
 
@@ -275,6 +318,8 @@ export class AuthService {
       .update(users)
       .set({ passwordHash: await hashPassword(password) })
       .where(eq(users.id, row.id));
+    // The person's sessions carry `hasPassword`: the cached ones are looked up again.
+    this.forgetEverywhere({ userId: row.id });
     // A changed password often means the old one leaked: end every other session. A first password
     // (after sign-in links) replaces nothing, so the person's other devices stay signed in.
     if (row.passwordHash) await this.revokeAllSessions(row.id, actor.sessionId);
@@ -286,6 +331,7 @@ export class AuthService {
       .set({ ...(input.name ? { name: input.name } : {}), ...(input.locale ? { locale: input.locale } : {}) })
       .where(eq(users.id, actor.user.id))
       .returning();
+    this.forgetEverywhere({ userId: actor.user.id });
     return toUser(row!);
   }
 

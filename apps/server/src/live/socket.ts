@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import {
   ErrorCode,
   PROTOCOL_VERSION,
+  SessionForget,
   type BoardClientToServer,
   type BoardServerToClient,
   type LibraryServerToClient,
@@ -45,6 +46,8 @@ export interface NodeToNode {
   "board:changed": (boardId: string, version: number) => void;
   /** The participants connected to a board on the sending node. */
   "board:presence": (nodeId: string, boardId: string, participantIds: string[]) => void;
+  /** Sessions the sending node dropped from its session cache: ended, or their person changed. */
+  "auth:forget": (what: unknown) => void;
 }
 
 export type LiveServer = Server<
@@ -116,6 +119,15 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps): LiveSe
   // closes the revoked sessions' sockets on every node (the Redis adapter carries the request).
   // A handshake that read the session just before its revocation and joins just after keeps its
   // socket until it reconnects; that window is one database round trip.
+  // Sessions a node stops trusting (auth/sessionCache.ts) are dropped from every node's cache.
+  deps.auth.onForget((what) => io.serverSideEmit("auth:forget", what));
+  io.on("auth:forget", (what) => {
+    const parsed = SessionForget.safeParse(what);
+    if (parsed.success) deps.auth.forget(parsed.data);
+    else
+      deps.logger.warn({ issues: parsed.error.issues }, "ignored a malformed auth:forget from another node");
+  });
+
   deps.auth.onRevoked((revoked: Revocation) => {
     const target =
       "sessionId" in revoked
