@@ -89,6 +89,30 @@ describe.each(testDatabases())("registration flows on $driver", ({ open }) => {
     expect(member!.n).toBe(1);
   });
 
+  it("the same email many times at once, in any case, among others: one registration, one seat, one email", async () => {
+    const event = await createEvent(organizer, { settings: { capacity: 3 } });
+    const who = person("Ciro");
+    const others = [person("Dora"), person("Elio"), person("Fede")];
+    // Sent together, so they share batches: the read-ahead of existing emails must see the batch's own.
+    const answers = await Promise.all([
+      ...Array.from({ length: 6 }, (_, i) =>
+        register(server.client(), event.slug, { ...who, email: i % 2 ? who.email.toUpperCase() : who.email }),
+      ),
+      ...others.map((other) => register(server.client(), event.slug, other)),
+    ]);
+    const mine = answers.slice(0, 6);
+    expect(mine.filter((a) => a.status === 201)).toHaveLength(1);
+    expect(mine.filter((a) => a.status === 200)).toHaveLength(5);
+    const rows = await database.db.select().from(registrations).where(eq(registrations.eventId, event.id));
+    expect(rows).toHaveLength(4);
+    expect(rows.filter((r) => r.email.toLowerCase() === who.email)).toHaveLength(1);
+    // Three seats: the first three people confirmed, the fourth waiting; nobody twice.
+    expect(rows.filter((r) => r.status === "confirmed")).toHaveLength(3);
+    expect(rows.filter((r) => r.status === "waitlisted")).toHaveLength(1);
+    const ciro = rows.find((r) => r.email.toLowerCase() === who.email)!;
+    expect((await messagesOf(ciro.id)).length).toBe(1);
+  });
+
   it("registering again after registration has closed gets the same idempotent answer, not a refusal", async () => {
     const closesAt = Math.ceil((Date.now() + 2 * 3_600_000) / 60_000) * 60_000;
     const event = await createEvent(organizer, {

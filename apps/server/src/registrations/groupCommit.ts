@@ -23,6 +23,8 @@ export class QueueFullError extends Error {
 
 interface Pending<C> {
   work: (tx: Tx, context: C) => Promise<unknown>;
+  /** What `open` may read ahead for this unit (say, its email), or undefined. */
+  tag: string | undefined;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -31,8 +33,11 @@ type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface GroupCommitOptions<C> {
   db: Db;
-  /** Runs first in each batch's transaction (take the shared lock there); its result is handed to every unit. */
-  open: (tx: Tx, key: string) => Promise<C>;
+  /**
+   * Runs first in each batch's transaction (take the shared lock there); its result is handed to
+   * every unit. `tags`: the batch's units' tags, so it can read for all of them in one statement.
+   */
+  open: (tx: Tx, key: string, tags: readonly string[]) => Promise<C>;
   maxUnits?: number;
   /**
    * Units run without a savepoint each (two round trips fewer per unit) when set. A unit must then
@@ -51,10 +56,13 @@ export class GroupCommit<C> {
     this.maxUnits = options.maxUnits ?? MAX_UNITS_PER_BATCH;
   }
 
-  /** Runs `work` in a batch of `key`; resolves with its result once that batch has committed. */
-  submit<T>(key: string, work: (tx: Tx, context: C) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in a batch of `key`; resolves with its result once that batch has committed. `tag`
+   * is handed to the batch's `open` with the others'.
+   */
+  submit<T>(key: string, work: (tx: Tx, context: C) => Promise<T>, tag?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const pending: Pending<C> = { work, resolve: resolve as (value: unknown) => void, reject };
+      const pending: Pending<C> = { work, tag, resolve: resolve as (value: unknown) => void, reject };
       const queue = this.queues.get(key);
       if (queue) {
         if (queue.length >= MAX_QUEUED_PER_KEY) return reject(new QueueFullError());
@@ -93,7 +101,8 @@ export class GroupCommit<C> {
 
   private runBatch(key: string, batch: Pending<C>[]): Promise<Settled[]> {
     return this.options.db.transaction(async (tx) => {
-      const context = await this.options.open(tx, key);
+      const tags = batch.flatMap((unit) => (unit.tag === undefined ? [] : [unit.tag]));
+      const context = await this.options.open(tx, key, tags);
       const settled: Settled[] = [];
       for (const unit of batch) {
         try {

@@ -101,12 +101,34 @@ export async function activeQuestions(tx: Db, eventId: string): Promise<Question
     .orderBy(registrationQuestions.position);
 }
 
-const byEmail = (eventId: string, email: string) =>
-  and(eq(registrations.eventId, eventId), sql`lower(${registrations.email}) = ${email.toLowerCase()}`);
+/** The event's registrations of these (lower-cased) emails, by lower-cased email. */
+async function existingByEmail(
+  tx: Tx,
+  eventId: string,
+  emails: readonly string[],
+): Promise<Map<string, RegistrationRow>> {
+  if (emails.length === 0) return new Map();
+  const rows = await tx
+    .select()
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.eventId, eventId),
+        inArray(sql`lower(${registrations.email})`, [...new Set(emails)]),
+      ),
+    );
+  return new Map(rows.map((row) => [row.email.toLowerCase(), row]));
+}
 
 /** What one batch of registrations for an event shares: the locked row, and what it read once. */
 interface EventBatch {
   event: EventRow;
+  /**
+   * The batch's registrations that exist already, by lower-cased email: read for every unit at once
+   * after the lock (one statement instead of one per registration), then kept up to date by the
+   * units, so a second registration of one email in the same batch finds the first.
+   */
+  existing: Map<string, RegistrationRow>;
   questions?: QuestionRule[];
   /** Seats taken and people waiting, kept up to date by each registration of the batch. */
   counts?: { taken: number; waiting: number };
@@ -118,7 +140,11 @@ export class RegistrationService {
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.batches = new GroupCommit<EventBatch>({
       db: deps.db,
-      open: async (tx, eventId) => ({ event: await lockEvent(tx, eventId) }),
+      // The lock first: what is read after it includes everything committed before it was granted.
+      open: async (tx, eventId, emails) => {
+        const event = await lockEvent(tx, eventId);
+        return { event, existing: await existingByEmail(tx, eventId, emails) };
+      },
       // registerLocked refuses (a 4xx) before its first write, and after it fails only on a database
       // error, which aborts the batch: its registrations are then run again one by one.
       withoutSavepoints: { isRefusal: (err) => err instanceof HttpError && ERROR_STATUS[err.code] < 500 },
@@ -172,8 +198,10 @@ export class RegistrationService {
     const effects = new Effects();
     let result: Registered;
     try {
-      result = await this.batches.submit(eventId, (tx, batch) =>
-        this.registerLocked({ tx, now: this.deps.clock.now(), effects }, batch, input, source),
+      result = await this.batches.submit(
+        eventId,
+        (tx, batch) => this.registerLocked({ tx, now: this.deps.clock.now(), effects }, batch, input, source),
+        input.email.toLowerCase(),
       );
     } catch (err) {
       if (err instanceof QueueFullError)
@@ -197,7 +225,8 @@ export class RegistrationService {
     const self = source.kind === "self";
     // The existing registration first: the same email twice gets the same answer whether or not
     // registration has closed in between (invariant 3); only a new or returning one needs it open.
-    const [existing] = await tx.select().from(registrations).where(byEmail(eventId, input.email));
+    const email = input.email.toLowerCase();
+    const existing = batch.existing.get(email);
     if (existing && existing.status !== "cancelled") {
       return {
         registration: existing,
@@ -287,6 +316,7 @@ export class RegistrationService {
       row = written.registration;
       if (written.messageId) ledger.effects.messages.push(written.messageId);
     }
+    batch.existing.set(email, row);
     // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
     if (row.status === "confirmed") ledger.effects.reminders.add(row.id);
     // Last, after every statement of this registration: the batch's counts move only with it.
