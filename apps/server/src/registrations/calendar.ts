@@ -10,6 +10,7 @@ import {
   registrations,
   sessionRegistrations,
   spaces,
+  sql,
   type Db,
 } from "@convivio/db";
 import { buildCalendar, sequenceOf, type CalendarEntry } from "./ics.js";
@@ -33,11 +34,19 @@ export async function loadRegistrationContext(
   registrationId: string,
 ): Promise<RegistrationContext | undefined> {
   const [found] = await db
-    .select({ registration: registrations, event: events })
+    .select({
+      registration: registrations,
+      event: events,
+      // Most registrations hold no session seat: then the second statement is not needed.
+      hasSeats: sql<boolean>`exists (select 1 from ${sessionRegistrations}
+        where ${sessionRegistrations.registrationId} = ${registrations.id})`,
+    })
     .from(registrations)
     .innerJoin(events, eq(events.id, registrations.eventId))
     .where(eq(registrations.id, registrationId));
   if (!found) return undefined;
+  const { registration, event, hasSeats } = found;
+  if (!hasSeats) return { registration, event, seats: [] };
   const seats = await db
     .select({ seat: sessionRegistrations, session: agendaSessions, spaceName: spaces.name })
     .from(sessionRegistrations)
@@ -45,7 +54,7 @@ export async function loadRegistrationContext(
     .leftJoin(spaces, eq(spaces.id, agendaSessions.spaceId))
     .where(eq(sessionRegistrations.registrationId, registrationId))
     .orderBy(asc(agendaSessions.startsAt));
-  return { ...found, seats };
+  return { registration, event, seats };
 }
 
 const DESCRIPTION_MAX_CHARS = 1500;
