@@ -53,9 +53,32 @@ export async function findBoard(db: Db, boardId: string, userId?: string) {
   return row;
 }
 
+/** What decides someone's role on an event's boards and in its sessions. */
+export interface Standing {
+  roles: EventRole[];
+  /** Whether they hold a confirmed registration. */
+  registered: boolean;
+}
+
+/**
+ * The rule, on a standing read beforehand: a draft's boards and sessions are for its organizers
+ * only, facilitators included; then the permission table; then a confirmed registration.
+ */
+export function boardRoleFrom(
+  standing: Standing,
+  visibility: "draft" | "unlisted" | "public",
+): BoardRole | null {
+  const { roles, registered } = standing;
+  if (visibility === "draft" && !rolesAllow(roles, Permission.viewDraft)) return null;
+  if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";
+  if (rolesAllow(roles, Permission.joinSession)) return "participant";
+  return registered ? "participant" : null;
+}
+
 /**
  * The board role of a person in an event, or null when they may not be on its boards. `knownRoles`:
- * their event roles when the caller read them already (findBoard with a user).
+ * their event roles when the caller read them already (findBoard with a user). The registration is
+ * looked up only when it can decide.
  */
 export async function boardRoleIn(
   db: Db,
@@ -64,10 +87,9 @@ export async function boardRoleIn(
   knownRoles?: EventRole[],
 ): Promise<BoardRole | null> {
   const roles = knownRoles ?? (await rolesIn(db, event.id, userId));
-  // First: a draft's boards and sessions are for its organizers only, facilitators included.
-  if (event.visibility === "draft" && !rolesAllow(roles, Permission.viewDraft)) return null;
-  if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";
-  if (rolesAllow(roles, Permission.joinSession)) return "participant";
+  const byRoles = boardRoleFrom({ roles, registered: false }, event.visibility);
+  if (byRoles !== null || boardRoleFrom({ roles, registered: true }, event.visibility) === null)
+    return byRoles;
   const [registration] = await db
     .select({ id: registrations.id })
     .from(registrations)
@@ -79,7 +101,7 @@ export async function boardRoleIn(
       ),
     )
     .limit(1);
-  return registration ? "participant" : null;
+  return boardRoleFrom({ roles, registered: registration !== undefined }, event.visibility);
 }
 
 /** What a person may do on one board: their role there, and whether they may only look. */

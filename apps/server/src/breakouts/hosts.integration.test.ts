@@ -1,4 +1,4 @@
-// Who may host a table is decided, for many people at once, by `roleFrom` on standings read in one
+// Who may host a table is decided, for many people at once, by `boardRoleFrom` on standings read in one
 // statement (hosts.ts): a contract test holds it to the answers of `boardRoleIn` (boards/access.ts),
 // the rule for one person, for every mix of event roles and registration, on every visibility, on
 // both databases.
@@ -8,7 +8,8 @@ import { eventMembers, events, registrations, users, type Db } from "@convivio/d
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import { EVENT_ROLES, type EventRole } from "@convivio/protocol";
 import { boardRoleIn } from "../boards/access.js";
-import { roleFrom, standingsIn } from "./hosts.js";
+import { standingsIn } from "./hosts.js";
+import { boardRoleFrom } from "../boards/access.js";
 
 const VISIBILITIES = ["draft", "unlisted", "public"] as const;
 const REGISTRATIONS = [null, "confirmed", "cancelled", "waitlisted"] as const;
@@ -69,18 +70,21 @@ describe.each(testDatabases())("table hosts' rule on $driver", ({ open }) => {
   }, 120_000);
   afterAll(() => database.close());
 
-  it.each(VISIBILITIES)("roleFrom answers as boardRoleIn for everyone, on a %s event", async (visibility) => {
-    const event = { id: eventIds.get(visibility)!, visibility };
-    const standings = await standingsIn(db, event.id);
-    for (const person of people) {
-      const standing = standings.get(person.id) ?? { roles: [], registered: false };
-      expect(roleFrom(standing, visibility), person.roles.join("+") + ` ${person.registration}`).toBe(
-        await boardRoleIn(db, event, person.id),
-      );
-    }
-    // Somebody the event does not know has no standing, and so no role.
-    expect(standings.has(randomUUID())).toBe(false);
-  });
+  it.each(VISIBILITIES)(
+    "boardRoleFrom on a standing answers as boardRoleIn for everyone, on a %s event",
+    async (visibility) => {
+      const event = { id: eventIds.get(visibility)!, visibility };
+      const standings = await standingsIn(db, event.id);
+      for (const person of people) {
+        const standing = standings.get(person.id) ?? { roles: [], registered: false };
+        expect(boardRoleFrom(standing, visibility), person.roles.join("+") + ` ${person.registration}`).toBe(
+          await boardRoleIn(db, event, person.id),
+        );
+      }
+      // Somebody the event does not know has no standing, and so no role.
+      expect(standings.has(randomUUID())).toBe(false);
+    },
+  );
 
   it("standingsIn reads only the people asked for, with their roles and confirmed registration", async () => {
     const eventId = eventIds.get("public")!;

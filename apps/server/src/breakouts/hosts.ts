@@ -4,42 +4,17 @@
 // confirmed registration — present now or not, and one person hosts one table. Checked wherever a
 // host is set (opening tables, planning them), so an unknown id is a clear `table_host_invalid` and
 // never a foreign-key failure. Both the check and the picker read the standing of everyone they ask
-// about in one statement and decide with `roleFrom`: that rule for many people at once, held to
-// `boardRoleIn`'s answers by a contract test (hosts.integration.test.ts).
+// about in one statement and decide with `boardRoleFrom`, the rule `boardRoleIn` itself applies
+// (a contract test holds the two paths to the same answers: hosts.integration.test.ts).
 import { and, eq, eventMembers, inArray, registrations, sql, users } from "@convivio/db";
-import {
-  ErrorCode,
-  Permission,
-  rolesAllow,
-  type BoardRole,
-  type EventRole,
-  type HostCandidatesResponse,
-} from "@convivio/protocol";
+import { ErrorCode, type EventRole, type HostCandidatesResponse } from "@convivio/protocol";
 import { HttpError } from "../http/problem.js";
+import { boardRoleFrom, type Standing } from "../boards/access.js";
 import type { PresentPerson } from "./notify.js";
 import type { Executor, SessionContext } from "./store.js";
 
 /** The host picker lists at most this many people (present ones first, then by name). */
 export const HOST_CANDIDATES_MAX = 500;
-
-/** What decides whether someone may be in an event's sessions: their roles, a confirmed registration. */
-export interface Standing {
-  roles: EventRole[];
-  registered: boolean;
-}
-
-/**
- * `boardRoleIn`'s rule (boards/access.ts) on a standing read beforehand: a draft's boards and
- * sessions are for its organizers only, facilitators included; then the permission table; then a
- * confirmed registration.
- */
-export function roleFrom(standing: Standing, visibility: SessionContext["visibility"]): BoardRole | null {
-  const { roles, registered } = standing;
-  if (visibility === "draft" && !rolesAllow(roles, Permission.viewDraft)) return null;
-  if (rolesAllow(roles, Permission.facilitateSession)) return "facilitator";
-  if (rolesAllow(roles, Permission.joinSession)) return "participant";
-  return registered ? "participant" : null;
-}
 
 /**
  * The standing (and name) of everyone the event knows — or only of `userIds` — in one statement: its
@@ -105,7 +80,7 @@ export async function checkHosts(
     throw new HttpError(ErrorCode.tableHostInvalid, "One person can host one table only");
   if (distinct.length === 0) return;
   const standings = await standingsIn(db, ctx.eventId, distinct);
-  if (distinct.some((id) => roleFrom(standings.get(id) ?? NOBODY, ctx.visibility) === null))
+  if (distinct.some((id) => boardRoleFrom(standings.get(id) ?? NOBODY, ctx.visibility) === null))
     throw new HttpError(
       ErrorCode.tableHostInvalid,
       "A table's host must be someone who may be in this session",
@@ -120,7 +95,7 @@ export async function hostCandidates(
 ): Promise<HostCandidatesResponse> {
   const people = new Map<string, string>();
   for (const [userId, standing] of await standingsIn(db, ctx.eventId))
-    if (roleFrom(standing, ctx.visibility) !== null) people.set(userId, standing.name);
+    if (boardRoleFrom(standing, ctx.visibility) !== null) people.set(userId, standing.name);
   // Present now means they joined the session's breakouts, which asks the same rule.
   for (const p of present) people.set(p.userId, p.name);
   const here = new Set(present.map((p) => p.userId));
