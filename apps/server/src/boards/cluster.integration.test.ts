@@ -135,7 +135,7 @@ describe("a board on two nodes (PostgreSQL + Redis)", () => {
     for (const { person, clientOpId, ack } of answered) {
       expect(
         ack.ok || ack.code === "budget_exhausted" || ack.code === "idea_cap_reached",
-        `seed ${seed}`,
+        `seed ${seed}: ${JSON.stringify(ack)}`,
       ).toBe(true);
       const key = `${person.userId} ${clientOpId}`;
       const earlier = first.get(key);

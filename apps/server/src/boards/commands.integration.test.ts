@@ -184,6 +184,10 @@ describe.each(testDatabases())("the board command path on $driver", ({ open }) =
     const acks = await Promise.all(sent.map(async (s) => ({ ...s, ack: await s.ack })));
     const firstAck = new Map<string, BoardAck>();
     for (const { who, clientOpId, ack } of acks) {
+      expect(
+        ack.ok || ack.code === "budget_exhausted" || ack.code === "idea_cap_reached",
+        JSON.stringify(ack),
+      ).toBe(true);
       const key = `${who.userId}:${clientOpId}`;
       if (firstAck.has(key)) expect(ack, `seed ${seed}`).toEqual(firstAck.get(key));
       else firstAck.set(key, ack);
@@ -199,6 +203,60 @@ describe.each(testDatabases())("the board command path on $driver", ({ open }) =
     }
     // Both nodes agree with the database.
     expect((await otherStore.load(world.boardId))!.state).toEqual(state);
+    expect((await store.load(world.boardId))!.state).toEqual(state);
+  });
+
+  it("decides without the lock when nobody else writes, and falls back to it when another node got in between", async () => {
+    const ideas = await votingBoard(2);
+    const [ada, bea] = world.participants;
+    const otherStore = new BoardStore(database.db);
+    const other = new BoardCommands({ store: otherStore, clock, logger });
+    // Count the batches that needed the lock, and let the other node commit while this one is
+    // between its read and its write (the moment the optimistic path reads its state).
+    const spy = store as unknown as {
+      executeLocked: (...args: unknown[]) => Promise<unknown>;
+      loadAt: (...args: unknown[]) => Promise<unknown>;
+    };
+    let locked = 0;
+    const executeLocked = spy.executeLocked.bind(store);
+    spy.executeLocked = (...args) => {
+      locked++;
+      return executeLocked(...args);
+    };
+    const loadAt = spy.loadAt.bind(store);
+    let meanwhile: (() => Promise<unknown>) | undefined;
+    spy.loadAt = async (...args) => {
+      const interloper = meanwhile;
+      meanwhile = undefined;
+      if (interloper) await interloper();
+      return loadAt(...args);
+    };
+
+    // Quiet board: no lock.
+    expect(
+      await run(commands, ada!, { type: "castVote", clientOpId: op(), ideaId: ideas[0]! }),
+    ).toMatchObject({ ok: true });
+    expect(locked).toBe(0);
+
+    // Another node commits a vote in between: this node's write changes nothing, and it decides again under the lock.
+    meanwhile = () => run(other, bea!, { type: "castVote", clientOpId: op(), ideaId: ideas[1]! });
+    expect(
+      await run(commands, ada!, { type: "castVote", clientOpId: op(), ideaId: ideas[1]! }),
+    ).toMatchObject({ ok: true });
+    expect(locked).toBe(1);
+
+    // The same command retried on the other node commits in between: one vote, the same answer twice.
+    const retried = op();
+    let otherAck: BoardAck | undefined;
+    meanwhile = async () => {
+      otherAck = await run(other, ada!, { type: "castVote", clientOpId: retried, ideaId: ideas[0]! });
+    };
+    const ack = await run(commands, ada!, { type: "castVote", clientOpId: retried, ideaId: ideas[0]! });
+    expect(locked).toBe(2);
+    expect(ack).toEqual(otherAck);
+    const state = (await new BoardStore(database.db).load(world.boardId))!.state;
+    expect(votesOf(state, ada!.userId as ParticipantId)).toEqual({ [ideas[0]!]: 2, [ideas[1]!]: 1 });
+    expect(votesOf(state, bea!.userId as ParticipantId)).toEqual({ [ideas[1]!]: 1 });
     expect((await store.load(world.boardId))!.state).toEqual(state);
   });
 

@@ -10,6 +10,7 @@ import {
   eq,
   gt,
   inArray,
+  isUniqueViolation,
   lte,
   sql,
   type Db,
@@ -73,6 +74,22 @@ export interface BatchOutcome {
 }
 
 const opKey = (op: { participantId: string; clientOpId: string }) => `${op.participantId} ${op.clientOpId}`;
+
+/** An answer already stored for a clientOpId, as the optimistic read returns it. */
+interface PriorAck {
+  participantId: string;
+  clientOpId: string;
+  ack: unknown;
+}
+
+const clientOpIdsOf = (batch: readonly CommandItem[]) => [
+  ...new Set(batch.flatMap(({ op }) => (op ? [op.clientOpId] : []))),
+];
+
+const opRowsJson = (ops: readonly (typeof boardOps.$inferInsert)[]) =>
+  JSON.stringify(
+    ops.map((op) => ({ participant_id: op.participantId, client_op_id: op.clientOpId, ack: op.ack })),
+  );
 
 /** An answer that says nothing about the command itself, so a retry should be decided afresh. */
 const isEdgeFailure = (ack: BoardAck) => !ack.ok && ack.code === ErrorCode.internal;
@@ -215,52 +232,143 @@ export class BoardStore {
   }
 
   /**
-   * Decides a batch of commands for one board in one transaction (group commit): lock the board
-   * row, answer every known clientOpId with its first ack, decide the others one after another on
-   * the latest state, append their events, move the row, remember every answer. The cache learns
-   * the new state only once the transaction has committed. Acks come back in the batch's order.
+   * Decides a batch of commands for one board and commits it, in two round trips when no other node
+   * writes the board meanwhile (the usual case): read the row's version and the answers already
+   * given to the batch's clientOpIds in one statement, decide on the state at that version, then
+   * write the events, the first answers and the row in one statement that moves the row only from
+   * that version (and writes nothing otherwise). Should another node have moved the board in
+   * between, or stored an answer to one of these clientOpIds, the write changes nothing and the
+   * batch is decided again under the row lock (`executeLocked`). Either way one answer per
+   * clientOpId is stored (the primary key of board_ops) and the answer returned is the stored one.
+   * The cache learns the new state only once it is committed. Acks come back in the batch's order.
+   * (Five round trips per batch under the lock were most of a vote's ack time while the tick's
+   * fan-out held the event loop: the load benchmark, docs/performance.md.)
    */
   async execute(boardId: BoardId, batch: readonly CommandItem[]): Promise<BatchOutcome> {
-    const outcome = await this.db.transaction(async (tx): Promise<BatchOutcome> => {
+    const outcome =
+      (await this.executeUnlocked(boardId, batch)) ?? (await this.executeLocked(boardId, batch));
+    if (outcome.committed) this.remember(boardId, outcome.committed.after);
+    return outcome;
+  }
+
+  /** The optimistic path: undefined when another writer got in between (nothing was written). */
+  private async executeUnlocked(
+    boardId: BoardId,
+    batch: readonly CommandItem[],
+  ): Promise<BatchOutcome | undefined> {
+    const ids = clientOpIdsOf(batch);
+    const prior =
+      ids.length === 0
+        ? sql`'[]'::json`
+        : sql`(select coalesce(json_agg(json_build_object('participantId', ${boardOps.participantId},
+            'clientOpId', ${boardOps.clientOpId}, 'ack', ${boardOps.ack})), '[]'::json)
+            from ${boardOps} where ${boardOps.boardId} = ${boards.id} and ${inArray(boardOps.clientOpId, ids)})`;
+    const [row] = await this.db
+      .select({
+        version: boards.version,
+        stateVersion: boards.stateVersion,
+        prior: prior.mapWith(
+          (value: unknown) => (typeof value === "string" ? JSON.parse(value) : value) as PriorAck[],
+        ),
+      })
+      .from(boards)
+      .where(eq(boards.id, boardId));
+    if (!row) return { acks: batch.map(() => ({ ok: false, code: ErrorCode.notFound })) };
+    const answered = new Map(row.prior.map((found) => [opKey(found), BoardAck.parse(found.ack)]));
+    const before = await this.loadAt(this.db, boardId, row.version);
+    const decided = this.decideBatch(boardId, before, batch, answered);
+    try {
+      if (decided.events.length > 0) {
+        const after = await this.append(this.db, before, row.stateVersion, decided, decided.newOps);
+        if (!after) return undefined;
+        return { acks: decided.acks, committed: { before: before.state, after, events: decided.events } };
+      }
+      if (
+        decided.newOps.length > 0 &&
+        !(await this.recordAnswers(this.db, boardId, before.version, decided.newOps))
+      )
+        return undefined;
+      return { acks: decided.acks };
+    } catch (err) {
+      // Another node stored an answer to one of these clientOpIds first: its answer wins.
+      if (isUniqueViolation(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** The same under the board row's lock, in one transaction: always decides (no other writer). */
+  private async executeLocked(boardId: BoardId, batch: readonly CommandItem[]): Promise<BatchOutcome> {
+    return this.db.transaction(async (tx): Promise<BatchOutcome> => {
       const locked = await this.lockWithPriorAcks(tx, boardId, batch);
       if (!locked) return { acks: batch.map(() => ({ ok: false, code: ErrorCode.notFound })) };
       const { row, answered } = locked;
       const before = await this.loadAt(tx, boardId, row.version);
-      let state = before.state;
-      const events: BoardEvent[] = [];
-      const seqs: number[] = [];
-      const newOps: (typeof boardOps.$inferInsert)[] = [];
-      const acks = batch.map(({ command, ctx, op }): BoardAck => {
-        const key = op && opKey(op);
-        const prior = key === null ? undefined : answered.get(key);
-        if (prior) return prior;
-        const ack = this.decideOne(state, command, ctx, (decided) => {
-          state = decided.state;
-          events.push(...decided.events);
-          seqs.push(...decided.seqs);
-        });
-        if (op && key !== null && !isEdgeFailure(ack)) {
-          answered.set(key, ack);
-          newOps.push({
-            boardId,
-            participantId: op.participantId,
-            clientOpId: op.clientOpId,
-            ack: ack as unknown as Record<string, unknown>,
-          });
-        }
-        return ack;
-      });
-      let committed: BatchOutcome["committed"];
-      if (events.length > 0) {
-        const after = await this.append(tx, before, row.stateVersion, { state, events, seqs }, newOps);
-        committed = { before: before.state, after, events };
-      } else if (newOps.length > 0) {
-        await tx.insert(boardOps).values(newOps);
+      const decided = this.decideBatch(boardId, before, batch, answered);
+      if (decided.events.length > 0) {
+        const after = await this.append(tx, before, row.stateVersion, decided, decided.newOps);
+        if (!after) throw new Error(`board ${boardId} moved while locked`);
+        return { acks: decided.acks, committed: { before: before.state, after, events: decided.events } };
       }
-      return { acks, ...(committed ? { committed } : {}) };
+      if (decided.newOps.length > 0) await tx.insert(boardOps).values(decided.newOps);
+      return { acks: decided.acks };
     });
-    if (outcome.committed) this.remember(boardId, outcome.committed.after);
-    return outcome;
+  }
+
+  /** Every command of the batch on the running state: its acks, and the events and answers to store. */
+  private decideBatch(
+    boardId: BoardId,
+    before: LoadedBoard,
+    batch: readonly CommandItem[],
+    answered: Map<string, BoardAck>,
+  ) {
+    let state = before.state;
+    const events: BoardEvent[] = [];
+    const seqs: number[] = [];
+    const newOps: (typeof boardOps.$inferInsert)[] = [];
+    const acks = batch.map(({ command, ctx, op }): BoardAck => {
+      const key = op && opKey(op);
+      const prior = key === null ? undefined : answered.get(key);
+      if (prior) return prior;
+      const ack = this.decideOne(state, command, ctx, (decided) => {
+        state = decided.state;
+        events.push(...decided.events);
+        seqs.push(...decided.seqs);
+      });
+      if (op && key !== null && !isEdgeFailure(ack)) {
+        answered.set(key, ack);
+        newOps.push({
+          boardId,
+          participantId: op.participantId,
+          clientOpId: op.clientOpId,
+          ack: ack as unknown as Record<string, unknown>,
+        });
+      }
+      return ack;
+    });
+    return { acks, state, events, seqs, newOps };
+  }
+
+  /**
+   * Stores the answers of a batch that changed nothing, only while the row is still at `version`
+   * (the state they were decided on); false when it had moved (nothing stored). Like every write of
+   * answers it takes the board row's lock first (an update that changes nothing), so writers of one
+   * board's answers queue on that lock and never wait on each other's answers in opposite orders.
+   */
+  private async recordAnswers(
+    executor: Executor,
+    boardId: string,
+    version: number,
+    ops: readonly (typeof boardOps.$inferInsert)[],
+  ): Promise<boolean> {
+    const { rows } = await executor.execute<{ id: number }>(sql`
+      WITH still AS (
+        UPDATE ${boards} SET version = version WHERE id = ${boardId} AND version = ${version} RETURNING id
+      )
+      INSERT INTO ${boardOps} (board_id, participant_id, client_op_id, ack)
+      SELECT still.id, o.participant_id, o.client_op_id, o.ack
+      FROM still, jsonb_to_recordset(${opRowsJson(ops)}::jsonb) AS o(participant_id uuid, client_op_id uuid, ack jsonb)
+      RETURNING 1 AS id`);
+    return rows.length === ops.length;
   }
 
   /**
@@ -281,7 +389,7 @@ export class BoardStore {
       .where(eq(boards.id, boardId))
       .for("update");
     if (!row) return undefined;
-    const ids = [...new Set(batch.flatMap(({ op }) => (op ? [op.clientOpId] : [])))];
+    const ids = clientOpIdsOf(batch);
     const answered = new Map<string, BoardAck>();
     if (ids.length === 0) return { row, answered };
     const rows = await tx
@@ -318,20 +426,18 @@ export class BoardStore {
    * board every applied vote copies the whole vote ledger; found by the load benchmark).
    */
   private async append(
-    tx: Tx,
+    executor: Executor,
     before: LoadedBoard,
     stateVersion: number,
     decided: { state: BoardState; events: readonly BoardEvent[]; seqs: readonly number[] },
     ops: readonly (typeof boardOps.$inferInsert)[],
-  ): Promise<LoadedBoard> {
+  ): Promise<LoadedBoard | undefined> {
     const boardId = before.state.id;
     const { state, events, seqs } = decided;
     const eventRows = JSON.stringify(
       events.map((event, index) => ({ ordinal: before.version + index + 1, seq: seqs[index]!, event })),
     );
-    const opRows = JSON.stringify(
-      ops.map((op) => ({ participant_id: op.participantId, client_op_id: op.clientOpId, ack: op.ack })),
-    );
+    const opRows = opRowsJson(ops);
     const version = before.version + events.length;
     const lastBytes = this.snapshotBytes.get(boardId) ?? 0;
     const snapshot =
@@ -339,27 +445,32 @@ export class BoardStore {
       Math.max(SNAPSHOT_EVERY_EVENTS, Math.ceil(lastBytes / SNAPSHOT_BYTES_PER_EVENT));
     // Serialized once here, so its size is known without a second pass.
     const stateJson = snapshot ? JSON.stringify(state) : undefined;
-    // The events, the first answers and the row in one statement (one round trip).
-    await tx.execute(sql`
-      WITH appended AS (
+    // The row, the events and the first answers in one statement (one round trip), and only if the
+    // row is still at the version the batch was decided on: otherwise nothing at all is written.
+    const { rows } = await executor.execute<{ moved: number }>(sql`
+      WITH moved AS (
+        UPDATE ${boards} SET
+          seq = ${state.seq},
+          version = ${version},
+          phase = ${state.phase},
+          deadline_at = ${state.deadlineAt === null ? null : new Date(state.deadlineAt).toISOString()}::timestamptz,
+          updated_at = now()
+          ${stateJson === undefined ? sql`` : sql`, state = ${stateJson}::jsonb, state_version = ${version}`}
+        WHERE id = ${boardId} AND version = ${before.version}
+        RETURNING id
+      ), appended AS (
         INSERT INTO ${boardEvents} (board_id, ordinal, seq, event)
-        SELECT ${boardId}::uuid, e.ordinal, e.seq, e.event
-        FROM jsonb_to_recordset(${eventRows}::jsonb) AS e(ordinal integer, seq integer, event jsonb)
+        SELECT moved.id, e.ordinal, e.seq, e.event
+        FROM moved, jsonb_to_recordset(${eventRows}::jsonb) AS e(ordinal integer, seq integer, event jsonb)
         RETURNING 1
       ), answered AS (
         INSERT INTO ${boardOps} (board_id, participant_id, client_op_id, ack)
-        SELECT ${boardId}::uuid, o.participant_id, o.client_op_id, o.ack
-        FROM jsonb_to_recordset(${opRows}::jsonb) AS o(participant_id uuid, client_op_id uuid, ack jsonb)
+        SELECT moved.id, o.participant_id, o.client_op_id, o.ack
+        FROM moved, jsonb_to_recordset(${opRows}::jsonb) AS o(participant_id uuid, client_op_id uuid, ack jsonb)
         RETURNING 1
       )
-      UPDATE ${boards} SET
-        seq = ${state.seq},
-        version = ${version},
-        phase = ${state.phase},
-        deadline_at = ${state.deadlineAt === null ? null : new Date(state.deadlineAt).toISOString()}::timestamptz,
-        updated_at = now()
-        ${stateJson === undefined ? sql`` : sql`, state = ${stateJson}::jsonb, state_version = ${version}`}
-      WHERE id = ${boardId}`);
+      SELECT count(*)::int AS moved FROM moved`);
+    if (Number(rows[0]?.moved ?? 0) === 0) return undefined;
     if (stateJson !== undefined) {
       if (this.snapshotBytes.size >= CACHE_MAX_BOARDS) this.snapshotBytes.clear();
       this.snapshotBytes.set(boardId, stateJson.length);
