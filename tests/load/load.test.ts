@@ -78,7 +78,7 @@ describe("load harness, small scale", () => {
     expect(result.succeeded).toBe(30);
     expect(result.steps.mediaToken.count).toBe(30);
     // Everyone joins one room: the node ensures it with LiveKit once and remembers it
-    // (apps/server/src/media/ensuredRooms.ts), so 30 tokens cost one CreateRoom, not 30.
+    // (apps/server/src/media/ensuredRooms.ts), so every token (the warm-up's too) costs one CreateRoom.
     expect(result.mediaRoomCalls).toBe(1);
     console.info(`join: p99 ${result.total.p99} ms`);
   });

@@ -103,6 +103,8 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     }));
   const applied = await database.migrate();
   if (applied.length) logger.info({ applied }, "migrations applied");
+  // A database this runtime opened is its own to fill (tests bring theirs, shared by many servers).
+  if (!overrides.database) await database.warm();
 
   const redis = env.REDIS_URL
     ? {

@@ -49,6 +49,11 @@ export interface Database {
   pending(): Promise<string[]>;
   /** Throws unless the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Opens the pool's connections now rather than on the first requests that need them (a burst
+   * right after start-up otherwise waits for a dozen connection set-ups at once). PGlite: nothing.
+   */
+  warm(): Promise<void>;
   /** Releases the connection(s); safe to call twice. */
   close(): Promise<void>;
 }
@@ -64,6 +69,7 @@ export interface CreateDbOptions {
 
 export const DEFAULT_PGLITE_DIR = "./.data/pglite";
 const DEFAULT_POOL_SIZE = 10;
+const IDLE_CONNECTION_MS = 5 * 60_000;
 
 /** Opens the database: PGlite (embedded, file-backed or in memory) or a PostgreSQL pool when `url` is set. */
 export async function createDb(options: CreateDbOptions = {}): Promise<Database> {
@@ -96,11 +102,19 @@ export function wrapPglite(client: PGlite): Database {
         }),
       ),
   };
-  return assemble("pglite", db, raw, () => client.close());
+  return assemble(
+    "pglite",
+    db,
+    raw,
+    () => client.close(),
+    async () => undefined,
+  );
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // Idle connections are kept for minutes, not pg's 10 s: a quiet spell would otherwise close them
+  // and the next burst of requests (people arriving at a session) would wait to reopen them all.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: IDLE_CONNECTION_MS });
   let ended = false;
   // An idle client can lose its connection (server restart, network); without a listener the
   // pool's 'error' event would crash the process. The pool replaces the client on next use.
@@ -136,13 +150,29 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
   };
-  return assemble("postgres", db, raw, () => {
-    ended = true;
-    return pool.end();
-  });
+  const warm = async () => {
+    const clients = await Promise.all(Array.from({ length: poolSize }, () => pool.connect()));
+    for (const client of clients) client.release();
+  };
+  return assemble(
+    "postgres",
+    db,
+    raw,
+    () => {
+      ended = true;
+      return pool.end();
+    },
+    warm,
+  );
 }
 
-function assemble(driver: Driver, db: Db, raw: RawClient, end: () => Promise<void>): Database {
+function assemble(
+  driver: Driver,
+  db: Db,
+  raw: RawClient,
+  end: () => Promise<void>,
+  warm: () => Promise<void>,
+): Database {
   let closing: Promise<void> | undefined;
   const database: Database = {
     db,
@@ -153,6 +183,7 @@ function assemble(driver: Driver, db: Db, raw: RawClient, end: () => Promise<voi
     async ping() {
       await db.execute("select 1");
     },
+    warm,
     close() {
       closing ??= end();
       return closing;
