@@ -6,10 +6,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import type { BoardId, BreakoutPublicState, ColumnId } from "@convivio/protocol";
+import type { BoardId, ColumnId } from "@convivio/protocol";
 import { startTestServer, type TestServer } from "../test/harness.js";
 import { BoardClient, eventually, type Person } from "../test/boards.js";
-import { BreakoutTab, breakoutWorld, command } from "../test/breakouts.js";
+import { BreakoutTab, breakoutWorld, command, openParksAndSchools } from "../test/breakouts.js";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const IDEAS = "ideas" as ColumnId;
@@ -56,21 +56,7 @@ describe("a move on two nodes", () => {
         return tab;
       }),
     );
-    expect(
-      (
-        await command(lead, {
-          type: "open",
-          sessionId,
-          by: { count: 2 },
-          strategy: "manual",
-          tables: [{ topic: "Parks" }, { topic: "Schools" }],
-        })
-      ).status,
-    ).toBe(200);
-    const tables = (
-      (await lead.get(`/api/sessions/${sessionId}/breakouts`)).body as { state: BreakoutPublicState }
-    ).state.tables;
-    const [parks, schools] = tables;
+    const { parks, schools } = await openParksAndSchools(lead, sessionId);
     const move = (who: BreakoutTab, tableId: string) =>
       command(lead, { type: "move", sessionId, userId: who.person.userId, tableId });
     for (const who of [anna!, carla!]) expect((await move(who, parks!.id)).status).toBe(200);

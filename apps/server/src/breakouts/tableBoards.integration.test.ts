@@ -8,10 +8,17 @@
 // revealing nothing, when a table board is locked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@convivio/db";
-import type { BoardId, BreakoutPublicState, ColumnId, IdeaId } from "@convivio/protocol";
-import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
+import type { BoardId, ColumnId, IdeaId } from "@convivio/protocol";
+import { startTestServer, type TestServer } from "../test/harness.js";
 import { BoardClient, eventually, type Person } from "../test/boards.js";
-import { BreakoutTab, breakoutWorld, clientOf, command, overview } from "../test/breakouts.js";
+import {
+  BreakoutTab,
+  breakoutWorld,
+  clientOf,
+  command,
+  openParksAndSchools,
+  overview,
+} from "../test/breakouts.js";
 import { placeAt } from "./tablePlace.js";
 
 let server: TestServer;
@@ -39,11 +46,6 @@ async function boardClient(person: Person, boardId: string): Promise<BoardClient
   return c;
 }
 
-async function tablesOf(lead: TestClient, sessionId: string) {
-  return ((await lead.get(`/api/sessions/${sessionId}/breakouts`)).body as { state: BreakoutPublicState })
-    .state.tables;
-}
-
 const IDEAS = "ideas" as ColumnId;
 const idea = (text: string) => ({ type: "proposeIdea", columnId: IDEAS, text });
 
@@ -52,18 +54,7 @@ describe("a table's board belongs to its table", () => {
     const { w, lead } = await breakoutWorld(server, 2);
     const { sessionId } = w;
     const [anna, bruno] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
-    expect(
-      (
-        await command(lead, {
-          type: "open",
-          sessionId,
-          by: { count: 2 },
-          strategy: "manual",
-          tables: [{ topic: "Parks" }, { topic: "Schools" }],
-        })
-      ).status,
-    ).toBe(200);
-    const [parks, schools] = await tablesOf(lead, sessionId);
+    const { parks, schools } = await openParksAndSchools(lead, sessionId);
     const move = (who: BreakoutTab, tableId: string | null) =>
       command(lead, { type: "move", sessionId, userId: who.person.userId, tableId });
     expect((await move(anna!, parks!.id)).status).toBe(200);
@@ -159,18 +150,7 @@ describe("the seat check of a table board's commands", () => {
     const { w, lead } = await breakoutWorld(server, 2);
     const { sessionId } = w;
     const [anna, bruno] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
-    expect(
-      (
-        await command(lead, {
-          type: "open",
-          sessionId,
-          by: { count: 2 },
-          strategy: "manual",
-          tables: [{ topic: "Parks" }, { topic: "Schools" }],
-        })
-      ).status,
-    ).toBe(200);
-    const [parks, schools] = await tablesOf(lead, sessionId);
+    const { parks, schools } = await openParksAndSchools(lead, sessionId);
     for (const [who, table] of [
       [anna!, parks!],
       [bruno!, schools!],
@@ -213,18 +193,7 @@ describe("moved away from a table", () => {
     const { w, lead } = await breakoutWorld(server, 3);
     const { sessionId } = w;
     const [anna, bruno, carla] = await Promise.all(w.participants.map((p) => tab(p, sessionId)));
-    expect(
-      (
-        await command(lead, {
-          type: "open",
-          sessionId,
-          by: { count: 2 },
-          strategy: "manual",
-          tables: [{ topic: "Parks" }, { topic: "Schools" }],
-        })
-      ).status,
-    ).toBe(200);
-    const [parks, schools] = await tablesOf(lead, sessionId);
+    const { parks, schools } = await openParksAndSchools(lead, sessionId);
     const move = (who: BreakoutTab, tableId: string) =>
       command(lead, { type: "move", sessionId, userId: who.person.userId, tableId });
     for (const [who, table] of [

@@ -12,6 +12,7 @@ import type {
   BreakoutJoinAck,
   BreakoutNotice,
   BreakoutOverview,
+  BreakoutPublicState,
   FacilitatorCall,
   MyCall,
 } from "@convivio/protocol";
@@ -115,6 +116,26 @@ export async function startSession(lead: TestClient, sessionId: string): Promise
 /** A breakout command over REST (the same body as the socket's). */
 export function command(client: TestClient, body: BreakoutCommandInput) {
   return client.post(`/api/sessions/${body.sessionId}/breakouts/commands`, body);
+}
+
+/**
+ * Opens two tables by hand, "Parks" and "Schools" (nobody seated yet), and returns them as the
+ * session's public state lists them.
+ */
+export async function openParksAndSchools(lead: TestClient, sessionId: string) {
+  const opened = await command(lead, {
+    type: "open",
+    sessionId,
+    by: { count: 2 },
+    strategy: "manual",
+    tables: [{ topic: "Parks" }, { topic: "Schools" }],
+  });
+  expect(opened.status).toBe(200);
+  const { state } = (await lead.get(`/api/sessions/${sessionId}/breakouts`)).body as {
+    state: BreakoutPublicState;
+  };
+  const [parks, schools] = state.tables;
+  return { parks: parks!, schools: schools! };
 }
 
 /** The facilitators' overview of a session's tables, as `lead` gets it (a 200). */
