@@ -5,11 +5,10 @@
 // goes away without a goodbye and its clients catch up on the other.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, sql, type Database } from "@convivio/db";
+import { sql } from "@convivio/db";
 import { votesOf } from "@convivio/board";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import { JobName, type BoardAck, type IdeaId, type ParticipantId } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
+import { startTwoNodes, type TestServer, type TwoNodes } from "../test/harness.js";
 import { BoardStore } from "./store.js";
 import {
   BoardClient,
@@ -21,7 +20,6 @@ import {
   type Person,
 } from "../test/boards.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const PARTICIPANTS = 80;
 const SOCKETS = 200;
 const VOTES_PER_PARTICIPANT = 8;
@@ -29,23 +27,15 @@ const BUDGET = 5;
 const CAP = 3;
 
 describe("a board on two nodes (PostgreSQL + Redis)", () => {
-  let database: TestDatabase;
-  let secondPool: Database;
+  let cluster: TwoNodes;
+  let database: TwoNodes["database"];
   let nodes: TestServer[];
   let world: BoardWorld;
   const clients: BoardClient[] = [];
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
-    // Each node has its own connection pool, as separate processes would.
-    secondPool = await createDb({ url: database.url!, poolSize: 10 });
-    const options = { env: { REDIS_URL }, overrides: { redisPrefix: `convivio-test-${randomUUID()}` } };
-    nodes = [
-      await startTestServer({ ...options, database }),
-      await startTestServer({ ...options, database: secondPool }),
-    ];
+    cluster = await startTwoNodes({ poolSize: 10 });
+    ({ database, nodes } = cluster);
     world = await createBoardWorld(
       { db: database.db, auth: nodes[0]!.auth, store: nodes[0]!.boards.store },
       {
@@ -56,9 +46,7 @@ describe("a board on two nodes (PostgreSQL + Redis)", () => {
   }, 120_000);
   afterAll(async () => {
     for (const client of clients) client.close();
-    for (const node of nodes ?? []) await node.close();
-    await secondPool?.close();
-    await database?.close();
+    await cluster?.close();
   });
 
   const stored = async () => (await new BoardStore(database.db).load(world.boardId))!.state;

@@ -2,41 +2,26 @@
 // its board's live updates on whichever node their socket is, as the command ran on the other one
 // (the Redis adapter carries the sockets' leaving of the board's rooms); the board keeps going for
 // the people still seated there.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Database } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import type { BoardId, ColumnId } from "@convivio/protocol";
-import { startTestServer, type TestServer } from "../test/harness.js";
+import { startTwoNodes, type TestServer, type TwoNodes } from "../test/harness.js";
 import { BoardClient, eventually, type Person } from "../test/boards.js";
 import { BreakoutTab, breakoutWorld, command, openParksAndSchools } from "../test/breakouts.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const IDEAS = "ideas" as ColumnId;
 
 describe("a move on two nodes", () => {
-  let database: TestDatabase;
-  let secondPool: Database;
+  let cluster: TwoNodes;
   let nodes: [TestServer, TestServer];
   const closers: { close(): void }[] = [];
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
-    // Each node has its own connection pool, as separate processes would.
-    secondPool = await createDb({ url: database.url!, poolSize: 5 });
-    const options = { env: { REDIS_URL }, overrides: { redisPrefix: `convivio-test-${randomUUID()}` } };
-    nodes = [
-      await startTestServer({ ...options, database }),
-      await startTestServer({ ...options, database: secondPool }),
-    ];
+    cluster = await startTwoNodes();
+    ({ nodes } = cluster);
   }, 120_000);
   afterAll(async () => {
     for (const c of closers) c.close();
-    for (const node of nodes ?? []) await node.close();
-    await secondPool?.close();
-    await database?.close();
+    await cluster?.close();
   });
 
   const patchedIdeas = (client: BoardClient, boardId: string) =>

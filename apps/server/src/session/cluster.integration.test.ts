@@ -1,38 +1,24 @@
 // A live session on two nodes (one PostgreSQL, one Redis): people connected to different nodes see
 // each other in the participant list (presence asks every node through the Redis adapter), and
 // chat, hands and the session's end reach everyone whichever node they are on.
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDb, type Database } from "@convivio/db";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
-import { startTestServer, type TestServer } from "../test/harness.js";
+import { startTwoNodes, type TestServer, type TwoNodes } from "../test/harness.js";
 import { eventually } from "../test/boards.js";
 import { SessionClient, createSessionWorld, restAs } from "../test/sessions.js";
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
-
 describe("a live session on two nodes (PostgreSQL + Redis)", () => {
-  let database: TestDatabase;
-  let secondPool: Database;
+  let cluster: TwoNodes;
+  let database: TwoNodes["database"];
   let nodes: TestServer[];
   const clients: SessionClient[] = [];
 
   beforeAll(async () => {
-    database = await testDatabases()
-      .find((factory) => factory.driver === "postgres")!
-      .open();
-    secondPool = await createDb({ url: database.url!, poolSize: 5 });
-    const options = { env: { REDIS_URL }, overrides: { redisPrefix: `convivio-test-${randomUUID()}` } };
-    nodes = [
-      await startTestServer({ ...options, database }),
-      await startTestServer({ ...options, database: secondPool }),
-    ];
+    cluster = await startTwoNodes();
+    ({ database, nodes } = cluster);
   }, 120_000);
   afterAll(async () => {
     for (const client of clients) client.close();
-    for (const node of nodes ?? []) await node.close();
-    await secondPool?.close();
-    await database?.close();
+    await cluster?.close();
   });
 
   it("shows everyone to everyone and delivers chat, hands and the end across nodes", async () => {

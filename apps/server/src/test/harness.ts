@@ -2,7 +2,7 @@
 // clock and a throwaway database, and gives a small cookie-keeping HTTP client.
 import { randomUUID } from "node:crypto";
 import { pino } from "pino";
-import type { Database } from "@convivio/db";
+import { createDb, type Database } from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import { EnvSchema, type Env } from "../env.js";
 import { startRuntime, type Runtime, type RuntimeOverrides } from "../runtime.js";
@@ -58,6 +58,46 @@ export async function startTestServer(
     async close() {
       await runtime.stop();
       if (owned) await owned.close();
+    },
+  };
+}
+
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+/** Two servers on one PostgreSQL database and one Redis, as two processes would be. */
+export interface TwoNodes {
+  nodes: [TestServer, TestServer];
+  /** The database (the first node's pool); the second node has a pool of its own. */
+  database: TestDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts two nodes sharing a PostgreSQL test database (each with its own connection pool) and one
+ * Redis prefix, so the socket.io adapter, the jobs and the rate limits are shared between them.
+ */
+export async function startTwoNodes(
+  options: { env?: Record<string, string>; poolSize?: number } = {},
+): Promise<TwoNodes> {
+  const database = await testDatabases()
+    .find((factory) => factory.driver === "postgres")!
+    .open();
+  const secondPool = await createDb({ url: database.url!, poolSize: options.poolSize ?? 5 });
+  const shared = {
+    env: { REDIS_URL: TEST_REDIS_URL, ...options.env },
+    overrides: { redisPrefix: `convivio-test-${randomUUID()}` },
+  };
+  const nodes: [TestServer, TestServer] = [
+    await startTestServer({ ...shared, database }),
+    await startTestServer({ ...shared, database: secondPool }),
+  ];
+  return {
+    nodes,
+    database,
+    async close() {
+      for (const node of nodes) await node.close();
+      await secondPool.close();
+      await database.close();
     },
   };
 }
