@@ -120,7 +120,8 @@ export function createLiveServer(httpServer: HttpServer, deps: LiveDeps): LiveSe
   // A handshake that read the session just before its revocation and joins just after keeps its
   // socket until it reconnects; that window is one database round trip.
   // Sessions a node stops trusting (auth/sessionCache.ts) are dropped from every node's cache.
-  deps.auth.onForget((what) => io.serverSideEmit("auth:forget", what));
+  // (One node has nobody to tell: the in-memory adapter has no server-to-server channel.)
+  if (deps.redis) deps.auth.onForget((what) => io.serverSideEmit("auth:forget", what));
   io.on("auth:forget", (what) => {
     const parsed = SessionForget.safeParse(what);
     if (parsed.success) deps.auth.forget(parsed.data);
