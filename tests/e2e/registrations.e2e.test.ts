@@ -68,6 +68,25 @@ describe("events, schedules and registrations in the browser", () => {
     return page;
   }
 
+  /**
+   * Opens the session form. On a loaded machine a click on "Add a session" right after the page
+   * refreshed itself (a space was just added) was once lost (CI: the form never appeared in 15 s),
+   * so the click is repeated while the form is not there.
+   */
+  async function openSessionForm(page: Page): Promise<void> {
+    const title = page.getByLabel("Title");
+    for (let attempt = 1; ; attempt++) {
+      const add = page.getByRole("button", { name: "Add a session" });
+      if (await add.isVisible()) await add.click();
+      try {
+        await title.waitFor({ timeout: 5_000 });
+        return;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
+  }
+
   /** Every message in the dev outbox to `to` whose subject matches, waiting for the first one. */
   async function mailTo(to: string, subject: RegExp, timeoutMs = 15_000): Promise<OutboxMessage> {
     const deadline = Date.now() + timeoutMs;
@@ -129,7 +148,7 @@ describe("events, schedules and registrations in the browser", () => {
     await organizer.getByRole("button", { name: "Add space" }).click();
     await organizer.locator("input[value='Sala Rossa']").waitFor();
 
-    await organizer.getByRole("button", { name: "Add a session" }).click();
+    await openSessionForm(organizer);
     await organizer.getByLabel("Title").fill("Opening plenary");
     await organizer.getByLabel("Kind").selectOption("plenary");
     await organizer.getByLabel("Space", { exact: true }).selectOption({ label: "Sala Rossa" });
@@ -138,7 +157,7 @@ describe("events, schedules and registrations in the browser", () => {
     await organizer.getByRole("button", { name: "Add the session" }).click();
     await organizer.getByText("“Opening plenary” has been added.").waitFor();
 
-    await organizer.getByRole("button", { name: "Add a session" }).click();
+    await openSessionForm(organizer);
     await organizer.getByLabel("Title").fill("Workshop: streets for people");
     await organizer.getByLabel("Kind").selectOption("workshop");
     await organizer.getByLabel("Space", { exact: true }).selectOption({ label: "Sala Rossa" });
