@@ -8,7 +8,7 @@ import type { BreakoutClientState, BreakoutLive } from "./BreakoutLive";
 import { Button } from "../ui/Button";
 import { Alert } from "../ui/Alert";
 import { Countdown } from "./Countdown";
-import { TableView, tableName } from "./TableView";
+import { TableHeadline, TableView, tableName } from "./TableView";
 import { TableSignUp } from "./PlannedTables";
 
 export function AttendeeBreakouts({
@@ -87,14 +87,7 @@ export function AttendeeBreakouts({
               const full = tbl.seats !== null && tbl.count >= tbl.seats;
               return (
                 <li key={tbl.id}>
-                  <span>
-                    <strong>{tableName(t, tbl)}</strong>{" "}
-                    <span className="muted">
-                      {tbl.seats === null
-                        ? t("breakouts.count", { count: tbl.count })
-                        : t("breakouts.seatsLeft", { count: Math.max(0, tbl.seats - tbl.count) })}
-                    </span>
-                  </span>
+                  <TableHeadline table={tbl} />
                   <Button
                     className="btn-small"
                     disabled={full}

@@ -10,7 +10,7 @@ import { call, isApiError } from "../api/client";
 import { Dialog } from "../boards/Dialog";
 import { Button } from "../ui/Button";
 import { HostPicker, type Hosts } from "./HostPicker";
-import { tableName } from "./TableView";
+import { TableHeadline, tableName } from "./TableView";
 
 export const plannedTablesKey = (sessionId: string) => ["breakout-tables", sessionId];
 const key = plannedTablesKey;
@@ -52,14 +52,7 @@ export function SignUpList({
           const full = tbl.seats !== null && tbl.count >= tbl.seats && !isMine;
           return (
             <li key={tbl.id} className={isMine ? "is-mine" : undefined}>
-              <span>
-                <strong>{tableName(t, tbl)}</strong>{" "}
-                <span className="muted">
-                  {tbl.seats === null
-                    ? t("breakouts.count", { count: tbl.count })
-                    : t("breakouts.seatsLeft", { count: Math.max(0, tbl.seats - tbl.count) })}
-                </span>
-              </span>
+              <TableHeadline table={tbl} />
               {isMine ? (
                 <Button
                   className="btn-small"

@@ -56,3 +56,22 @@ export function tableName(t: TFunction, table: { number: number; topic: string }
     ? t("breakouts.table.nameWithTopic", { number: table.number, topic: table.topic })
     : t("breakouts.table.name", { number: table.number });
 }
+
+/** A table's name and how many sit there, or how many seats are left, as a list shows it. */
+export function TableHeadline({
+  table,
+}: {
+  table: { number: number; topic: string; seats: number | null; count: number };
+}) {
+  const { t } = useTranslation();
+  return (
+    <span>
+      <strong>{tableName(t, table)}</strong>{" "}
+      <span className="muted">
+        {table.seats === null
+          ? t("breakouts.count", { count: table.count })
+          : t("breakouts.seatsLeft", { count: Math.max(0, table.seats - table.count) })}
+      </span>
+    </span>
+  );
+}
