@@ -215,3 +215,28 @@ describe("PGlite on disk", () => {
     }
   });
 });
+
+describe("PostgreSQL pool at start-up", () => {
+  test("warm() opens every connection of the pool at once, and they stay open while idle", async () => {
+    const factory = testDatabases().find((f) => f.driver === "postgres")!;
+    const target = await factory.open();
+    const pool = await createDb({ url: target.url!, poolSize: 4 });
+    const backends = async () => {
+      const rows = (await target.db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database()`,
+      )) as unknown as { rows: { n: number }[] };
+      return rows.rows[0]!.n;
+    };
+    try {
+      const before = await backends();
+      await pool.warm();
+      expect((await backends()) - before).toBe(4);
+      // pg's default closes idle connections after 10 s; the pool keeps them for minutes.
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      expect((await backends()) - before).toBe(4);
+    } finally {
+      await pool.close();
+      await target.close();
+    }
+  }, 30_000);
+});
