@@ -18,9 +18,19 @@ export const REMINDER_LEADS_MINUTES = { "24h": 24 * 60, "1h": 60 } as const;
 export const ReminderLead = z.enum(["24h", "1h"]);
 export type ReminderLead = z.infer<typeof ReminderLead>;
 
-/** Sends one stored registration message (confirmation, waitlist, promotion, change, announcement...). */
-export const RegistrationMailJob = z.strictObject({ messageId: z.uuid() });
-export type RegistrationMailJob = z.infer<typeof RegistrationMailJob>;
+/** Most stored messages one registration-mail job sends. */
+export const REGISTRATION_MAIL_BATCH = 100;
+
+/**
+ * Sends stored registration messages (confirmation, waitlist, promotion, change, announcement...):
+ * those written together (a batch of registrations, an announcement) travel in one job. A payload
+ * of one `messageId`, as jobs queued before batching carry, is read as a list of one.
+ */
+export const RegistrationMailJob = z.union([
+  z.strictObject({ messageIds: z.array(z.uuid()).min(1).max(REGISTRATION_MAIL_BATCH) }),
+  z.strictObject({ messageId: z.uuid() }).transform(({ messageId }) => ({ messageIds: [messageId] })),
+]);
+export type RegistrationMailJob = z.output<typeof RegistrationMailJob>;
 
 /**
  * A reminder before the event (`sessionId` null) or one registered session. `startsAt` is the start

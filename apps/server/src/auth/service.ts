@@ -222,10 +222,20 @@ export class AuthService {
     await this.mailer.send({ to: row.email, ...mail });
   }
 
-  /** A sign-in link for the demo seed and tests that drive the flow without reading email. */
+  /** A sign-in link for an email written elsewhere (registrations, team invitations, the demo seed). */
   async createMagicLinkUrl(userId: string, next?: string): Promise<string> {
-    const token = await this.issueToken(userId, "magic_link", this.config.magicLinkTtlMinutes, next);
-    return `${this.config.publicUrl()}/auth/magic?token=${token}`;
+    const [url] = await this.createMagicLinkUrls([{ userId, ...(next === undefined ? {} : { next }) }]);
+    return url!;
+  }
+
+  /** Sign-in links for several people at once (one statement), in order. */
+  async createMagicLinkUrls(people: readonly { userId: string; next?: string }[]): Promise<string[]> {
+    const tokens = await this.issueTokens(
+      people.map((p) => ({ userId: p.userId, next: p.next })),
+      "magic_link",
+      this.config.magicLinkTtlMinutes,
+    );
+    return tokens.map((token) => `${this.config.publicUrl()}/auth/magic?token=${token}`);
   }
 
   /**
@@ -344,17 +354,30 @@ export class AuthService {
   }
 
   private async issueToken(userId: string, purpose: TokenPurpose, ttlMinutes: number, next?: string) {
-    const token = newToken();
+    const [token] = await this.issueTokens([{ userId, next }], purpose, ttlMinutes);
+    return token!;
+  }
+
+  private async issueTokens(
+    owners: readonly { userId: string; next: string | undefined }[],
+    purpose: TokenPurpose,
+    ttlMinutes: number,
+  ): Promise<string[]> {
+    if (owners.length === 0) return [];
     const now = this.clock.now();
-    await this.db.insert(oneTimeTokens).values({
-      tokenHash: hashToken(token),
-      purpose,
-      userId,
-      next: next ?? null,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + ttlMinutes * MINUTE_MS),
-    });
-    return token;
+    const expiresAt = new Date(now.getTime() + ttlMinutes * MINUTE_MS);
+    const tokens = owners.map(() => newToken());
+    await this.db.insert(oneTimeTokens).values(
+      owners.map(({ userId, next }, i) => ({
+        tokenHash: hashToken(tokens[i]!),
+        purpose,
+        userId,
+        next: next ?? null,
+        createdAt: now,
+        expiresAt,
+      })),
+    );
+    return tokens;
   }
 
   /** Marks a token used exactly once, even when two requests race for it. */

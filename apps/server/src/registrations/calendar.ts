@@ -7,6 +7,7 @@ import {
   asc,
   eq,
   events,
+  inArray,
   registrations,
   sessionRegistrations,
   spaces,
@@ -33,28 +34,45 @@ export async function loadRegistrationContext(
   db: Db,
   registrationId: string,
 ): Promise<RegistrationContext | undefined> {
-  const [found] = await db
-    .select({
-      registration: registrations,
-      event: events,
-      // Most registrations hold no session seat: then the second statement is not needed.
-      hasSeats: sql<boolean>`exists (select 1 from ${sessionRegistrations}
-        where ${sessionRegistrations.registrationId} = ${registrations.id})`,
-    })
-    .from(registrations)
-    .innerJoin(events, eq(events.id, registrations.eventId))
-    .where(eq(registrations.id, registrationId));
-  if (!found) return undefined;
-  const { registration, event, hasSeats } = found;
-  if (!hasSeats) return { registration, event, seats: [] };
+  return (await loadRegistrationContexts(db, [registrationId])).get(registrationId);
+}
+
+/**
+ * Several registrations' contexts in at most two statements (the emails of a batch of registrations
+ * are sent together); by registration id, missing ones left out.
+ */
+export async function loadRegistrationContexts(
+  db: Db,
+  registrationIds: readonly string[],
+): Promise<Map<string, RegistrationContext>> {
+  const ids = [...new Set(registrationIds)];
+  const found = ids.length
+    ? await db
+        .select({
+          registration: registrations,
+          event: events,
+          // Most registrations hold no session seat: then the second statement is not needed.
+          hasSeats: sql<boolean>`exists (select 1 from ${sessionRegistrations}
+            where ${sessionRegistrations.registrationId} = ${registrations.id})`,
+        })
+        .from(registrations)
+        .innerJoin(events, eq(events.id, registrations.eventId))
+        .where(inArray(registrations.id, ids))
+    : [];
+  const contexts = new Map<string, RegistrationContext>(
+    found.map(({ registration, event }) => [registration.id, { registration, event, seats: [] }]),
+  );
+  const withSeats = found.filter((row) => row.hasSeats).map((row) => row.registration.id);
+  if (withSeats.length === 0) return contexts;
   const seats = await db
     .select({ seat: sessionRegistrations, session: agendaSessions, spaceName: spaces.name })
     .from(sessionRegistrations)
     .innerJoin(agendaSessions, eq(agendaSessions.id, sessionRegistrations.sessionId))
     .leftJoin(spaces, eq(spaces.id, agendaSessions.spaceId))
-    .where(eq(sessionRegistrations.registrationId, registrationId))
+    .where(inArray(sessionRegistrations.registrationId, withSeats))
     .orderBy(asc(agendaSessions.startsAt));
-  return { registration, event, seats };
+  for (const seat of seats) contexts.get(seat.seat.registrationId)?.seats.push(seat);
+  return contexts;
 }
 
 const DESCRIPTION_MAX_CHARS = 1500;

@@ -44,7 +44,13 @@ export function createRegistrationFeature(deps: RegistrationFeatureDeps): Regist
   const { db, jobs, clock, logger } = deps;
   const mail = defineRegistrationJobs(deps);
   const reminders = createReminderSync(db, jobs, clock);
-  const service = new RegistrationService({ db, clock, logger, reminders, scheduleMail: mail.scheduleMail });
+  const service = new RegistrationService({
+    db,
+    clock,
+    logger,
+    reminders,
+    scheduleMails: mail.scheduleMails,
+  });
   const editor = new EventEditor(db, service);
   return {
     routers: [

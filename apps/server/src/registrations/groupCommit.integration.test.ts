@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { sql, type Database } from "@convivio/db";
 import { testDatabases } from "@convivio/db/testing";
-import { GroupCommit, MAX_UNITS_PER_BATCH } from "./groupCommit.js";
+import { GroupCommit, MAX_UNITS_PER_BATCH, later } from "./groupCommit.js";
 
 describe.each(testDatabases())("group commit on $driver", ({ open }) => {
   let database: Database;
@@ -146,5 +146,53 @@ describe.each(testDatabases())("group commit on $driver", ({ open }) => {
     // Unit 2 starts a batch alone; 3, 4 and 5 queue into the next, which runs 3 (refused) and 4
     // (aborting it), and then runs 3, 4 and 5 one per transaction.
     expect(runs).toBe(1 + 2 + 3);
+  });
+
+  it("units that leave their writes to close are written in one statement, answered after it; a failed close reruns them alone", async () => {
+    interface Staging {
+      staged: { n: number; tx?: string }[];
+    }
+    let closes = 0;
+    const batches = new GroupCommit<Staging>({
+      db: database.db,
+      open: async () => ({ staged: [] }),
+      close: async (tx, { staged }) => {
+        closes++;
+        if (staged.length === 0) return;
+        const values = sql.join(
+          staged.map(({ n }) => sql`(${n}, txid_current())`),
+          sql`, `,
+        );
+        const { rows } = await tx.execute<{ n: number; tx: string }>(
+          sql`INSERT INTO units (n, tx) VALUES ${values} RETURNING n, tx`,
+        );
+        for (const row of rows) staged.find((s) => s.n === Number(row.n))!.tx = String(row.tx);
+      },
+    });
+    const unit = (n: number) =>
+      batches.submit("k", async (_tx, context) => {
+        const entry: { n: number; tx?: string } = { n };
+        context.staged.push(entry);
+        return later(() => {
+          if (!entry.tx) throw new Error(`unit ${n} was not written`);
+          return { n, tx: entry.tx };
+        });
+      });
+    const first = await unit(0);
+    closes = 0;
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => unit(i + 1)));
+    expect(answers.map((a) => a.n)).toEqual([1, 2, 3, 4, 5]);
+    // Unit 1 closes a batch alone; 2 to 5 share the next, written by one statement.
+    expect(new Set(answers.slice(1).map((a) => a.tx)).size).toBe(1);
+    expect(answers[1]!.tx).not.toBe(answers[0]!.tx);
+    expect(answers[0]!.tx).not.toBe(first.tx);
+    expect(closes).toBe(2);
+    expect(await stored()).toEqual([0, 1, 2, 3, 4, 5]);
+
+    // A close that fails (a key already there) fails its batch: each unit runs again alone, and only
+    // the one that cannot be written is refused.
+    const results = await Promise.allSettled([unit(6), unit(7), unit(3), unit(8)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+    expect(await stored()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 });

@@ -21,6 +21,22 @@ export class QueueFullError extends Error {
   }
 }
 
+const FINISH = Symbol("finish");
+
+/**
+ * A unit's answer known only once its batch's `close` has run: a unit that leaves its writes to
+ * `close` (which writes every unit's together) answers with this.
+ */
+export interface Later<T> {
+  readonly [FINISH]: () => T;
+}
+
+/** Answers a unit with what `finish` returns after the batch's `close`. */
+export const later = <T>(finish: () => T): Later<T> => ({ [FINISH]: finish });
+
+const isLater = (value: unknown): value is Later<unknown> =>
+  typeof value === "object" && value !== null && FINISH in value;
+
 interface Pending<C> {
   work: (tx: Tx, context: C) => Promise<unknown>;
   /** What `open` may read ahead for this unit (say, its email), or undefined. */
@@ -38,6 +54,12 @@ export interface GroupCommitOptions<C> {
    * every unit. `tags`: the batch's units' tags, so it can read for all of them in one statement.
    */
   open: (tx: Tx, key: string, tags: readonly string[]) => Promise<C>;
+  /**
+   * Runs after the batch's units, before the commit: writes what they left to it (each unit that
+   * did answers with `later`). If it fails, the batch fails, and its units are run again one per
+   * transaction.
+   */
+  close?: (tx: Tx, context: C) => Promise<void>;
   maxUnits?: number;
   /**
    * Units run without a savepoint each (two round trips fewer per unit) when set. A unit must then
@@ -60,7 +82,7 @@ export class GroupCommit<C> {
    * Runs `work` in a batch of `key`; resolves with its result once that batch has committed. `tag`
    * is handed to the batch's `open` with the others'.
    */
-  submit<T>(key: string, work: (tx: Tx, context: C) => Promise<T>, tag?: string): Promise<T> {
+  submit<T>(key: string, work: (tx: Tx, context: C) => Promise<T | Later<T>>, tag?: string): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending<C> = { work, tag, resolve: resolve as (value: unknown) => void, reject };
       const queue = this.queues.get(key);
@@ -118,7 +140,15 @@ export class GroupCommit<C> {
           settled.push({ ok: false, error });
         }
       }
-      return settled;
+      await this.options.close?.(tx, context);
+      return settled.map((outcome) => {
+        if (!outcome.ok || !isLater(outcome.value)) return outcome;
+        try {
+          return { ok: true, value: outcome.value[FINISH]() };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      });
     });
   }
 

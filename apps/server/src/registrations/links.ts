@@ -12,16 +12,26 @@ export function newRegistrationLink(event: { endsAt: Date }, now: Date) {
   return { token, tokenHash: hashToken(token), expiresAt: new Date(base + LINK_VALIDITY_AFTER_EVENT_MS) };
 }
 
-/** Stores a new link token for a registration and returns it. */
-export async function issueRegistrationLink(
+/** Stores a new link token for each registration (one statement) and returns them, in order. */
+export async function issueRegistrationLinks(
   db: Db,
-  registrationId: string,
-  event: { endsAt: Date },
+  owners: readonly { registrationId: string; event: { endsAt: Date } }[],
   now: Date,
-): Promise<string> {
-  const { token, tokenHash, expiresAt } = newRegistrationLink(event, now);
-  await db.insert(registrationLinks).values({ tokenHash, registrationId, createdAt: now, expiresAt });
-  return token;
+): Promise<string[]> {
+  if (owners.length === 0) return [];
+  const links = owners.map(({ registrationId, event }) => ({
+    registrationId,
+    ...newRegistrationLink(event, now),
+  }));
+  await db.insert(registrationLinks).values(
+    links.map(({ registrationId, tokenHash, expiresAt }) => ({
+      tokenHash,
+      registrationId,
+      createdAt: now,
+      expiresAt,
+    })),
+  );
+  return links.map((link) => link.token);
 }
 
 /** Page links carrying a token in the URL fragment, which browsers never send to a server or log. */

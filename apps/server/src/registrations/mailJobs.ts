@@ -7,6 +7,7 @@ import {
   eq,
   events,
   gt,
+  inArray,
   isNull,
   lt,
   or,
@@ -18,6 +19,7 @@ import {
 } from "@convivio/db";
 import {
   JobName,
+  REGISTRATION_MAIL_BATCH,
   REGISTRATION_MAIL_SWEEP_JOB,
   RegistrationMailJob,
   RegistrationMailSweepJob,
@@ -30,18 +32,19 @@ import {
 import type { Logger } from "pino";
 import type { Clock } from "../auth/clock.js";
 import type { AuthService } from "../auth/service.js";
-import type { Mailer, MailMessage } from "../email/mailer.js";
+import { sendEach, type Mailer, type MailMessage } from "../email/mailer.js";
 import type { Jobs } from "../jobs/jobs.js";
 import {
   eventPageUrl,
   loadRegistrationContext,
+  loadRegistrationContexts,
   registrationCalendar,
   sequenceFor,
   type RegistrationContext,
 } from "./calendar.js";
 import type { CalendarEntry } from "./ics.js";
 import { seatWaitlistPosition, waitlistPosition, type MessageKind } from "./ledger.js";
-import { issueRegistrationLink, registrationPageUrls } from "./links.js";
+import { issueRegistrationLinks, registrationPageUrls } from "./links.js";
 import {
   formatWhen,
   renderRegistrationMail,
@@ -114,23 +117,56 @@ const AFTER_END: ReadonlySet<RegistrationMailKind> = new Set(["cancelled", "reje
 
 const asLocale = (value: string): Locale => (value === "en" ? "en" : "it");
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** One email to a registrant: what it is about, with what the copy needs beyond the registration. */
+interface Outgoing {
+  ctx: RegistrationContext;
+  kind: RegistrationMailKind;
+  data: Record<string, unknown>;
+  extra?: Partial<RegistrationMailVars>;
+}
+
 export const CALENDAR_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH";
 
 /** Defines the registration jobs on the port (before it starts) and returns the start-up re-arm of messages. */
 export function defineRegistrationJobs(deps: RegistrationJobDeps) {
   const { db, jobs, mailer, auth, clock, publicUrl } = deps;
 
-  /** Renders and sends one email to a registrant, with fresh links and (for most kinds) the calendar. */
-  async function sendToRegistrant(
-    ctx: RegistrationContext,
-    kind: RegistrationMailKind,
-    data: Record<string, unknown>,
-    extra: Partial<RegistrationMailVars> = {},
-  ): Promise<void> {
+  /**
+   * Renders and sends emails to registrants, each with fresh links and (for most kinds) the
+   * calendar: the links of all of them in two statements, the messages handed to the mailer
+   * together. One outcome per email, in order: undefined when it was sent.
+   */
+  async function sendToRegistrants(outgoing: readonly Outgoing[]): Promise<unknown[]> {
+    const now = clock.now();
+    const tokens = await issueRegistrationLinks(
+      db,
+      outgoing.map(({ ctx }) => ({ registrationId: ctx.registration.id, event: ctx.event })),
+      now,
+    );
+    const signingIn = outgoing.flatMap(({ ctx, kind }, i) =>
+      WITH_SIGN_IN.has(kind) && ctx.registration.userId
+        ? [{ i, userId: ctx.registration.userId, next: `/registrations/${ctx.registration.id}` }]
+        : [],
+    );
+    const signInUrls = new Map<number, string>();
+    (await auth.createMagicLinkUrls(signingIn)).forEach((url, k) => signInUrls.set(signingIn[k]!.i, url));
+    const messages = await Promise.all(
+      outgoing.map((item, i) => renderForRegistrant(item, tokens[i]!, signInUrls.get(i), now)),
+    );
+    return sendEach(mailer, messages);
+  }
+
+  /** One registrant's email, given its links. */
+  async function renderForRegistrant(
+    { ctx, kind, data, extra = {} }: Outgoing,
+    token: string,
+    signInUrl: string | undefined,
+    now: Date,
+  ): Promise<MailMessage> {
     const { registration, event } = ctx;
     const locale = asLocale(registration.locale);
-    const now = clock.now();
-    const token = await issueRegistrationLink(db, registration.id, event, now);
     const urls = registrationPageUrls(publicUrl(), registration.id, token);
     const when = (start: Date, end: Date) => formatWhen(start, end, event.timeZone, locale);
     const sessionId = typeof data.sessionId === "string" ? data.sessionId : null;
@@ -142,12 +178,7 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       ...urls,
       ...extra,
     };
-    if (WITH_SIGN_IN.has(kind) && registration.userId) {
-      vars.signInUrl = await auth.createMagicLinkUrl(
-        registration.userId,
-        `/registrations/${registration.id}`,
-      );
-    }
+    if (signInUrl) vars.signInUrl = signInUrl;
     if (kind === "waitlisted") {
       vars.waitlistPosition =
         typeof data.waitlistPosition === "number"
@@ -193,67 +224,121 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
         },
       ];
     }
-    await mailer.send(message);
+    return message;
   }
 
-  async function sendMessage(messageId: string): Promise<void> {
+  /**
+   * Sends stored messages (the emails of one batch of registrations travel together): claims them
+   * in one statement, reads their registrations in one or two, sends, and marks the sent ones in
+   * one. A message whose send failed is given back for the retry; one that used its last try is
+   * given up and logged.
+   */
+  async function sendMessages(messageIds: readonly string[]): Promise<void> {
     const now = clock.now();
     // Claiming counts the try, whatever becomes of it: a sender that dies mid-send used one too.
-    const [claimed] = await db
+    const claimed = await db
       .update(registrationMessages)
       .set({ claimedAt: now, attempts: sql`${registrationMessages.attempts} + 1` })
       .where(
         and(
-          eq(registrationMessages.id, messageId),
+          inArray(registrationMessages.id, [...new Set(messageIds)]),
           isNull(registrationMessages.sentAt),
           lt(registrationMessages.attempts, MESSAGE_SEND_ATTEMPTS),
           or(isNull(registrationMessages.claimedAt), lt(registrationMessages.claimedAt, leaseCutoff(now))),
         ),
       )
       .returning();
-    if (!claimed) return;
-    const markSent = () =>
-      db
-        .update(registrationMessages)
-        .set({ sentAt: clock.now() })
-        .where(eq(registrationMessages.id, messageId));
+    if (claimed.length === 0) return;
+    const failed: { message: (typeof claimed)[number]; err: unknown }[] = [];
+    // Sent, or with nothing to send (no longer news, or its announcement is gone): done either way.
+    const done: string[] = [];
+    const skipped = new Set<string>();
     try {
-      const ctx = await loadRegistrationContext(db, claimed.registrationId);
-      const kind = claimed.kind as MessageKind;
-      if (ctx && isStillNews(ctx, kind, claimed.data)) {
-        let extra: Partial<RegistrationMailVars> = {};
-        if (kind === "announcement") {
-          const [announcement] = await db
-            .select()
-            .from(announcements)
-            .where(eq(announcements.id, String(claimed.data.announcementId)));
-          extra = announcement
-            ? { announcement: { subject: announcement.subject, body: announcement.body } }
-            : {};
+      const contexts = await loadRegistrationContexts(
+        db,
+        claimed.map((m) => m.registrationId),
+      );
+      const announced = await loadAnnouncements(claimed);
+      const outgoing: Outgoing[] = [];
+      const sending: (typeof claimed)[number][] = [];
+      for (const message of claimed) {
+        const ctx = contexts.get(message.registrationId);
+        const kind = message.kind as MessageKind;
+        const announcement =
+          kind === "announcement" ? announced.get(String(message.data.announcementId)) : undefined;
+        if (!ctx || !isStillNews(ctx, kind, message.data) || (kind === "announcement" && !announcement)) {
+          skipped.add(message.id);
+          continue;
         }
-        if (kind !== "announcement" || extra.announcement)
-          await sendToRegistrant(ctx, kind, claimed.data, extra);
+        outgoing.push({
+          ctx,
+          kind,
+          data: message.data,
+          ...(announcement ? { extra: { announcement } } : {}),
+        });
+        sending.push(message);
       }
-      await markSent();
+      const outcomes = await sendToRegistrants(outgoing);
+      outcomes.forEach((outcome, i) => {
+        if (outcome === undefined) done.push(sending[i]!.id);
+        else failed.push({ message: sending[i]!, err: outcome });
+      });
     } catch (err) {
-      // Give the message back so the retry (or a sweep, or the next start-up) can send it.
+      // Reading or preparing failed: none of them went out.
+      done.length = 0;
+      failed.length = 0;
+      for (const message of claimed) if (!skipped.has(message.id)) failed.push({ message, err });
+    }
+    done.push(...skipped);
+    if (done.length > 0) {
       await db
         .update(registrationMessages)
-        .set({ claimedAt: null })
-        .where(eq(registrationMessages.id, messageId));
-      if (claimed.attempts < MESSAGE_SEND_ATTEMPTS) throw err;
-      // That was its last try: no retry can claim it now, so none is asked for.
+        .set({ sentAt: clock.now() })
+        .where(inArray(registrationMessages.id, done));
+    }
+    if (failed.length === 0) return;
+    // Give the failed ones back so the retry (or a sweep, or the next start-up) can send them.
+    await db
+      .update(registrationMessages)
+      .set({ claimedAt: null })
+      .where(
+        inArray(
+          registrationMessages.id,
+          failed.map((f) => f.message.id),
+        ),
+      );
+    const retried = failed.filter((f) => f.message.attempts < MESSAGE_SEND_ATTEMPTS);
+    // Those that used their last try: no retry can claim them now.
+    for (const { message, err } of failed) {
+      if (message.attempts < MESSAGE_SEND_ATTEMPTS) continue;
       deps.logger.error(
         {
           err,
-          messageId,
-          registrationId: claimed.registrationId,
-          kind: claimed.kind,
-          attempts: claimed.attempts,
+          messageId: message.id,
+          registrationId: message.registrationId,
+          kind: message.kind,
+          attempts: message.attempts,
         },
         "registration email given up: every attempt failed",
       );
     }
+    if (retried.length > 0) throw retried[0]!.err;
+  }
+
+  /** The announcements some messages carry, by id. */
+  async function loadAnnouncements(messages: readonly { kind: string; data: Record<string, unknown> }[]) {
+    const ids = messages.flatMap((m) =>
+      m.kind === "announcement" && UUID.test(String(m.data.announcementId))
+        ? [String(m.data.announcementId)]
+        : [],
+    );
+    const rows = ids.length
+      ? await db
+          .select()
+          .from(announcements)
+          .where(inArray(announcements.id, [...new Set(ids)]))
+      : [];
+    return new Map(rows.map((a) => [a.id, { subject: a.subject, body: a.body }]));
   }
 
   async function sendReminder(payload: ReminderJob): Promise<void> {
@@ -298,12 +383,15 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       .returning();
     if (!claimed) return;
     try {
-      await sendToRegistrant(
-        ctx,
-        "reminder",
-        { sessionId: payload.sessionId },
-        { lead: payload.lead as ReminderLead },
-      );
+      const [outcome] = await sendToRegistrants([
+        {
+          ctx,
+          kind: "reminder",
+          data: { sessionId: payload.sessionId },
+          extra: { lead: payload.lead as ReminderLead },
+        },
+      ]);
+      if (outcome !== undefined) throw outcome;
       await db.update(reminderDeliveries).set({ sentAt: clock.now() }).where(key);
     } catch (err) {
       await db.delete(reminderDeliveries).where(and(key, isNull(reminderDeliveries.sentAt)));
@@ -335,12 +423,28 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
     name: JobName.registrationMail,
     schema: RegistrationMailJob,
     attempts: MESSAGE_JOB_ATTEMPTS,
-    handler: (payload) => sendMessage(payload.messageId),
+    handler: (payload) => sendMessages(payload.messageIds),
   });
   jobs.define({ name: JobName.reminder, schema: ReminderJob, attempts: 5, handler: sendReminder });
   jobs.define({ name: JobName.teamInvite, schema: TeamInviteJob, attempts: 5, handler: sendTeamInvite });
 
   const sweepEveryMs = deps.mailSweepEveryMs ?? MAIL_SWEEP_EVERY_MS;
+
+  /**
+   * Schedules the sending of stored messages, up to REGISTRATION_MAIL_BATCH per job. A job's id is
+   * its first message's: a message is first of one batch only, and a sweep that re-arms it replaces
+   * that job rather than adding one.
+   */
+  async function scheduleMails(messageIds: readonly string[]): Promise<void> {
+    const chunks: string[][] = [];
+    for (let i = 0; i < messageIds.length; i += REGISTRATION_MAIL_BATCH)
+      chunks.push(messageIds.slice(i, i + REGISTRATION_MAIL_BATCH));
+    await Promise.all(
+      chunks.map((ids) =>
+        jobs.schedule(JobName.registrationMail, ids[0]!, { messageIds: ids } satisfies RegistrationMailJob),
+      ),
+    );
+  }
 
   /**
    * Schedules the unsent messages of the last week that still have tries left (the process that
@@ -370,7 +474,7 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
             : []),
         ),
       );
-    await Promise.all(rows.map((r) => jobs.schedule(JobName.registrationMail, r.id, { messageId: r.id })));
+    await scheduleMails(rows.map((r) => r.id));
     return rows.length;
   }
 
@@ -394,8 +498,7 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
   });
 
   return {
-    scheduleMail: (messageId: string) =>
-      jobs.schedule(JobName.registrationMail, messageId, { messageId } satisfies RegistrationMailJob),
+    scheduleMails,
     scheduleTeamInvite: (payload: TeamInviteJob) =>
       jobs.schedule(JobName.teamInvite, `${payload.eventId}:${payload.userId}:${payload.role}`, payload),
     /** Schedules every message of the last week still unsent and not given up (the process that owed it may have died). */

@@ -9,7 +9,15 @@ import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { SMTPServer } from "smtp-server";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { count, createDb, eq, registrationLinks, registrationMessages, type Database } from "@convivio/db";
+import {
+  count,
+  createDb,
+  eq,
+  inArray,
+  registrationLinks,
+  registrationMessages,
+  type Database,
+} from "@convivio/db";
 import { testDatabases, type TestDatabase } from "@convivio/db/testing";
 import { JobName, REGISTRATION_MAIL_SWEEP_JOB, reminderJobId } from "@convivio/protocol";
 import { AuthService } from "../auth/service.js";
@@ -49,16 +57,25 @@ interface Node {
   jobs: Jobs;
 }
 
-/** An SMTP server that takes every message to its end and then refuses it (554), counting each. */
-async function startRefusingSmtp() {
+/**
+ * An SMTP server that takes every message to its end and then refuses it (554) when `refuses` says
+ * so for its recipients (by default, always), counting each message refused and accepted.
+ */
+async function startRefusingSmtp(refuses: (to: string) => boolean = () => true) {
   const refused: string[] = [];
+  const accepted: string[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     onData(stream, session, callback) {
       stream.resume();
       stream.on("end", () => {
-        refused.push(session.envelope.rcptTo.map((r) => r.address).join(","));
+        const to = session.envelope.rcptTo.map((r) => r.address).join(",");
+        if (!refuses(to)) {
+          accepted.push(to);
+          return callback();
+        }
+        refused.push(to);
         callback(Object.assign(new Error("Message rejected by policy"), { responseCode: 554 }));
       });
     },
@@ -68,6 +85,7 @@ async function startRefusingSmtp() {
   return {
     url: `smtp://127.0.0.1:${port}`,
     refused,
+    accepted,
     close: () => new Promise<void>((resolve) => smtp.close(resolve)),
   };
 }
@@ -265,6 +283,64 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
         await nodes[0]!.feature.rearm();
         await new Promise((resolve) => setTimeout(resolve, 4 * sweepEveryMs));
         expect(refusedFor()).toBe(MESSAGE_SEND_ATTEMPTS);
+      } finally {
+        await mailer.close();
+        await smtp.close();
+      }
+    },
+  );
+
+  it(
+    "among emails sent together, one the SMTP server refuses is tried again alone; the others go out once",
+    { timeout: 120_000 },
+    async () => {
+      const event = await eventFor("Together");
+      const smtp = await startRefusingSmtp((to) => to.startsWith("refused-"));
+      const mailer = createSmtpMailer(smtp.url, "Convivio <hello@convivio.test>");
+      try {
+        await startNodes({ mailer, sweepEveryMs: 500 });
+        const emails = Array.from({ length: 8 }, (_, i) =>
+          i === 5 ? `refused-${unique()}@example.it` : `together${i}-${unique()}@example.it`,
+        );
+        // Registered at once on one node: the first alone, the other seven in one batch, whose
+        // emails are one job.
+        const registered = await Promise.all(
+          emails.map((email, i) =>
+            nodes[0]!.feature.service.register(
+              event.id,
+              { name: `T ${i}`, email, locale: "en", answers: {} },
+              { kind: "self" },
+            ),
+          ),
+        );
+        const refusedEmail = emails[5]!;
+        await expect
+          .poll(() => smtp.refused.filter((to) => to === refusedEmail).length, {
+            timeout: 60_000,
+            interval: 200,
+          })
+          .toBe(MESSAGE_SEND_ATTEMPTS);
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        // Every other person got exactly one email, and no try for the refused one sent it again.
+        expect([...smtp.accepted].sort()).toEqual(emails.filter((e) => e !== refusedEmail).sort());
+        const rows = await database.db
+          .select()
+          .from(registrationMessages)
+          .where(
+            inArray(
+              registrationMessages.registrationId,
+              registered.map((r) => r.registration.id),
+            ),
+          );
+        const refusedId = registered[5]!.registration.id;
+        for (const row of rows) {
+          if (row.registrationId === refusedId) {
+            expect(row).toMatchObject({ sentAt: null, attempts: MESSAGE_SEND_ATTEMPTS });
+          } else {
+            expect(row.sentAt).not.toBeNull();
+            expect(row.attempts).toBe(1);
+          }
+        }
       } finally {
         await mailer.close();
         await smtp.close();

@@ -48,9 +48,9 @@ import {
 } from "./ledger.js";
 import { admit, checkAnswers, registrationWindowState, seatsLeft, type QuestionRule } from "./rules.js";
 import { newRegistrationLink } from "./links.js";
-import { insertRegistration } from "./insertRegistration.js";
+import { insertRegistrations, type NewRegistration } from "./insertRegistration.js";
 import type { ReminderSync } from "./reminders.js";
-import { GroupCommit, QueueFullError } from "./groupCommit.js";
+import { GroupCommit, QueueFullError, later, type Later } from "./groupCommit.js";
 
 export interface RegistrationInput {
   name: string;
@@ -77,7 +77,8 @@ export interface RegistrationServiceDeps {
   clock: Clock;
   logger: Logger;
   reminders: ReminderSync;
-  scheduleMail: (messageId: string) => Promise<void>;
+  /** Schedules the sending of stored messages (several to a job). */
+  scheduleMails: (messageIds: readonly string[]) => Promise<void>;
 }
 
 const CLOSED_DETAIL: Record<Exclude<RegistrationState, "open" | "full">, string> = {
@@ -132,10 +133,45 @@ interface EventBatch {
   questions?: QuestionRule[];
   /** Seats taken and people waiting, kept up to date by each registration of the batch. */
   counts?: { taken: number; waiting: number };
+  /**
+   * New registrations decided in this batch, by lower-cased email; written all at once when the
+   * batch closes (or before a unit that writes on its own, so arrival order stays decision order).
+   */
+  staged: Map<string, StagedRegistration>;
+  /** Staged registrations not written yet, in the order they were decided. */
+  unwritten: StagedRegistration[];
+  /** Uses of invite codes by unwritten staged registrations, by code id. */
+  codeUses: Map<string, number>;
 }
+
+/** A new registration decided in a batch, and what was written for it once it is. */
+interface StagedRegistration {
+  input: NewRegistration;
+  waitlistPosition: number | null;
+  written?: { registration: RegistrationRow; messageId: string | null };
+}
+
+/** Writes a batch's unwritten staged registrations in one statement. */
+async function writeStaged(tx: Tx, batch: EventBatch): Promise<void> {
+  const pending = batch.unwritten.splice(0);
+  batch.codeUses.clear();
+  if (pending.length === 0) return;
+  const written = await insertRegistrations(
+    tx,
+    pending.map((staged) => staged.input),
+  );
+  pending.forEach((staged, i) => (staged.written = written[i]));
+}
+
+const writtenOf = (staged: StagedRegistration) => {
+  if (!staged.written) throw new Error(`registration of ${staged.input.email} was not written`);
+  return staged.written;
+};
 
 export class RegistrationService {
   private readonly batches: GroupCommit<EventBatch>;
+  /** Effects waiting for the next turn of the event loop to be handed on together (`flush`). */
+  private flushing: { effects: Effects; done: Promise<void> } | null = null;
 
   constructor(private readonly deps: RegistrationServiceDeps) {
     this.batches = new GroupCommit<EventBatch>({
@@ -143,8 +179,15 @@ export class RegistrationService {
       // The lock first: what is read after it includes everything committed before it was granted.
       open: async (tx, eventId, emails) => {
         const event = await lockEvent(tx, eventId);
-        return { event, existing: await existingByEmail(tx, eventId, emails) };
+        return {
+          event,
+          existing: await existingByEmail(tx, eventId, emails),
+          staged: new Map(),
+          unwritten: [],
+          codeUses: new Map(),
+        };
       },
+      close: writeStaged,
       // registerLocked refuses (a 4xx) before its first write, and after it fails only on a database
       // error, which aborts the batch: its registrations are then run again one by one.
       withoutSavepoints: { isRefusal: (err) => err instanceof HttpError && ERROR_STATUS[err.code] < 500 },
@@ -161,14 +204,40 @@ export class RegistrationService {
   }
 
   /**
-   * Hands committed effects to the jobs port. A failure here is logged, not thrown: the change is
-   * committed, and what is left is re-armed from the database: unsent messages by the recurring
-   * sweep (mailJobs.ts), reminders at the next start-up or Redis reconnect.
+   * Hands committed effects to the jobs port. Effects handed in together (the registrations of one
+   * batch are answered in one turn of the event loop) are handed on together, in the next turn: their
+   * emails travel in one job and their reminders are planned from one read (which, one by one, was
+   * most of a registration storm's statements: docs/performance.md).
    */
-  async flush(effects: Effects): Promise<void> {
+  flush(effects: Effects): Promise<void> {
+    if (effects.messages.length === 0 && effects.reminders.size === 0 && effects.droppedSeats.length === 0)
+      return Promise.resolve();
+    if (!this.flushing) {
+      const merged = new Effects();
+      this.flushing = {
+        effects: merged,
+        done: new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          this.flushing = null;
+          return this.flushNow(merged);
+        }),
+      };
+    }
+    const merged = this.flushing.effects;
+    merged.messages.push(...effects.messages);
+    for (const id of effects.reminders) merged.reminders.add(id);
+    merged.droppedSeats.push(...effects.droppedSeats);
+    return this.flushing.done;
+  }
+
+  /**
+   * A failure here is logged, not thrown: the change is committed, and what is left is re-armed
+   * from the database: unsent messages by the recurring sweep (mailJobs.ts), reminders at the next
+   * start-up or Redis reconnect.
+   */
+  private async flushNow(effects: Effects): Promise<void> {
     // Each part on its own: emails that could not be scheduled do not hold back the reminders.
     const [mails, reminders] = await Promise.allSettled([
-      Promise.all(effects.messages.map((id) => this.deps.scheduleMail(id))),
+      effects.messages.length ? this.deps.scheduleMails(effects.messages) : undefined,
       (async () => {
         await this.deps.reminders.sync([...effects.reminders]);
         await this.deps.reminders.drop(effects.droppedSeats);
@@ -218,7 +287,7 @@ export class RegistrationService {
     batch: EventBatch,
     input: RegistrationInput,
     source: RegistrationSource,
-  ): Promise<Registered> {
+  ): Promise<Registered | Later<Registered>> {
     const { tx, now } = ledger;
     const { event } = batch;
     const eventId = event.id;
@@ -226,6 +295,14 @@ export class RegistrationService {
     // The existing registration first: the same email twice gets the same answer whether or not
     // registration has closed in between (invariant 3); only a new or returning one needs it open.
     const email = input.email.toLowerCase();
+    const stagedBefore = batch.staged.get(email);
+    if (stagedBefore) {
+      return later(() => ({
+        registration: writtenOf(stagedBefore).registration,
+        created: false,
+        waitlistPosition: stagedBefore.waitlistPosition,
+      }));
+    }
     const existing = batch.existing.get(email);
     if (existing && existing.status !== "cancelled") {
       return {
@@ -250,7 +327,7 @@ export class RegistrationService {
       ]);
     }
     const code =
-      self && input.inviteCode ? await this.findInviteCode(tx, event, input.inviteCode, now) : null;
+      self && input.inviteCode ? await this.findInviteCode(tx, batch, input.inviteCode, now) : null;
     batch.counts ??= await seatCounts(tx, eventId);
     const counts = batch.counts;
     const admission = admit(
@@ -291,9 +368,16 @@ export class RegistrationService {
       consentAt: self && event.consentVersion !== null ? now : null,
     } as const;
     const actor: ChangeActor | "registrant" = self ? "registrant" : source.actor;
-    let row: RegistrationRow;
+    // The batch's counts move with each registration decided, written yet or not (after the
+    // returning one's writes: a refusal has none, and a failed write fails the whole batch).
+    const countIt = () => {
+      if (admission.status === "confirmed" && !admission.overCapacity) counts.taken += 1;
+      if (admission.status === "waitlisted") counts.waiting += 1;
+    };
     if (existing) {
-      row = await this.registerAgain(ledger, existing, {
+      // Written now, so the new ones decided before it are written first: arrival order is decision order.
+      await writeStaged(tx, batch);
+      const row = await this.registerAgain(ledger, existing, {
         ...fields,
         actor,
         questions,
@@ -301,8 +385,19 @@ export class RegistrationService {
         message,
         link,
       });
-    } else {
-      const written = await insertRegistration(tx, {
+      batch.existing.set(email, row);
+      countIt();
+      if (row.status === "confirmed") ledger.effects.reminders.add(row.id);
+      return {
+        registration: row,
+        created: true,
+        waitlistPosition: position,
+        ...(link ? { manageToken: link.token } : {}),
+      };
+    }
+    // A new one is written with the rest of the batch when it closes (one statement for them all).
+    const staged: StagedRegistration = {
+      input: {
         ...fields,
         eventId,
         email: input.email,
@@ -312,22 +407,25 @@ export class RegistrationService {
         message,
         link,
         now,
-      });
-      row = written.registration;
-      if (written.messageId) ledger.effects.messages.push(written.messageId);
-    }
-    batch.existing.set(email, row);
-    // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
-    if (row.status === "confirmed") ledger.effects.reminders.add(row.id);
-    // Last, after every statement of this registration: the batch's counts move only with it.
-    if (row.status === "confirmed" && !row.overCapacity) counts.taken += 1;
-    if (row.status === "waitlisted") counts.waiting += 1;
-    return {
-      registration: row,
-      created: true,
+      },
       waitlistPosition: position,
-      ...(link ? { manageToken: link.token } : {}),
     };
+    batch.staged.set(email, staged);
+    batch.unwritten.push(staged);
+    countIt();
+    if (code) batch.codeUses.set(code.id, (batch.codeUses.get(code.id) ?? 0) + 1);
+    return later(() => {
+      const { registration, messageId } = writtenOf(staged);
+      if (messageId) ledger.effects.messages.push(messageId);
+      // Only a confirmed registration has reminders; a new waiting or pending one has none to cancel.
+      if (registration.status === "confirmed") ledger.effects.reminders.add(registration.id);
+      return {
+        registration,
+        created: true,
+        waitlistPosition: position,
+        ...(link ? { manageToken: link.token } : {}),
+      };
+    });
   }
 
   /** A cancelled registration of the same email coming back: its row is reused, history kept. */
@@ -399,16 +497,19 @@ export class RegistrationService {
   }
 
   /** The usable invite code of the event with this text; refused when unknown, used up or expired. */
-  private async findInviteCode(tx: Tx, event: EventRow, text: string, now: Date) {
+  /** The usable invite code, counting the uses of the batch's registrations not written yet. */
+  private async findInviteCode(tx: Tx, batch: EventBatch, text: string, now: Date) {
     const [code] = await tx
       .select()
       .from(inviteCodes)
-      .where(and(eq(inviteCodes.eventId, event.id), sql`lower(${inviteCodes.code}) = ${text.toLowerCase()}`));
+      .where(
+        and(eq(inviteCodes.eventId, batch.event.id), sql`lower(${inviteCodes.code}) = ${text.toLowerCase()}`),
+      );
     const usable =
       code &&
       code.disabledAt === null &&
       (code.expiresAt === null || code.expiresAt > now) &&
-      (code.maxUses === null || code.uses < code.maxUses);
+      (code.maxUses === null || code.uses + (batch.codeUses.get(code.id) ?? 0) < code.maxUses);
     if (!usable) throw new HttpError(ErrorCode.inviteCodeInvalid, "This code is unknown, used up or expired");
     return code;
   }
