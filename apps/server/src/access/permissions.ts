@@ -59,8 +59,30 @@ export async function authorizeEvent(
   return roles;
 }
 
+/** Reads of an event by slug in flight, per database handle (a transaction's reads are its own). */
+const readsInFlight = new WeakMap<Db, Map<string, Promise<EventRow | undefined>>>();
+
+/**
+ * The event with this slug. Lookups of one slug that arrive while its row is being read share that
+ * read: a rush of 2,000 registrations read the event once per round trip instead of 2,000 times
+ * (docs/performance.md). So a caller may get the row as it was a moment before it asked, never
+ * older than one round trip. A shared row is frozen: nobody changes what another caller holds.
+ */
 export async function findEventBySlug(db: Db, slug: string): Promise<EventRow> {
-  const [event] = await db.select().from(events).where(eq(events.slug, slug));
+  let reads = readsInFlight.get(db);
+  if (!reads) readsInFlight.set(db, (reads = new Map()));
+  let read = reads.get(slug);
+  if (!read) {
+    const shared = reads;
+    read = db
+      .select()
+      .from(events)
+      .where(eq(events.slug, slug))
+      .then(([row]) => (row ? Object.freeze(row) : undefined))
+      .finally(() => shared.delete(slug));
+    reads.set(slug, read);
+  }
+  const event = await read;
   if (!event) throw new HttpError(ErrorCode.notFound);
   return event;
 }
