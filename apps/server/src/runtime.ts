@@ -29,6 +29,14 @@ import { createLiveSessionFeature, type LiveSessionFeature } from "./session/fea
 import { createBreakoutFeature, type BreakoutFeature } from "./breakouts/feature.js";
 
 export const VERSION = "0.1.0";
+
+/**
+ * Connections the kernel may hold for the server before it accepts them (it caps this at
+ * net.core.somaxconn). Node's default, 511, is less than a registration rush opens at once: in the
+ * storm of 2,000 the rest were dropped and their clients retried a second or three later, which
+ * was most of its latency (docs/performance.md).
+ */
+export const LISTEN_BACKLOG = 4096;
 const SHUTDOWN_GRACE_MS = 10_000;
 const ADAPTER_READY_WAIT_MS = 5_000;
 
@@ -312,7 +320,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
 
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(env.PORT, env.HOST, () => resolve());
+    http.listen({ port: env.PORT, host: env.HOST, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : env.PORT;
