@@ -69,7 +69,12 @@ describe("load harness, small scale", () => {
     expect(result.confirmedInDatabase).toBe(20);
     expect(result.exactlySeats).toBe(true);
     expect(result.rawInsert.rate).toBeGreaterThan(0);
-    console.info(`registration: ${result.throughput}/s, p99 ${result.latency.p99} ms`);
+    // The bare HTTP reference answered the same 60 forms.
+    expect(result.bareHttp.ok).toBe(60);
+    expect(result.bareHttp.rate).toBeGreaterThan(0);
+    console.info(
+      `registration: ${result.throughput}/s, p99 ${result.latency.p99} ms (bare HTTP ${result.bareHttp.rate}/s)`,
+    );
   });
 
   it("join storm: 30 sign in, fetch the board and a media token, and connect", async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "@convivio/db";
 import { freshTarget, openTarget, seed, type Driver } from "./seed.js";
-import { startConvivio, type Process } from "./servers.js";
+import { startConvivio, startFormFloorProcess, type Process } from "./servers.js";
 import {
   ProcessSampler,
   histogram,
@@ -43,6 +43,13 @@ export interface RegistrationResult {
   rawInsert: { rows: number; concurrency: number; elapsedMs: number; rate: number };
   /** throughput / raw insert rate. */
   ratioToRaw: number;
+  /**
+   * The same storm, same client, against a bare HTTP server that parses the form and answers 201
+   * (formFloor.ts): what HTTP alone costs on this machine, the ceiling for any server.
+   */
+  bareHttp: { rate: number; latency: LatencySummary; ok: number };
+  /** throughput / the bare HTTP rate. */
+  ratioToBareHttp: number;
   server: ProcessStats | null;
 }
 
@@ -86,6 +93,39 @@ export async function rawInsertRate(
     await target.drop().catch(() => undefined);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** `people` POSTs of the registration form at once, each answered or counted as unanswered. */
+async function registrationStorm(endpoint: string, people: number) {
+  const hist = histogram();
+  const statuses: Record<string, number> = {};
+  let confirmed = 0;
+  let waitlisted = 0;
+  const started = wallMs();
+  await Promise.all(
+    Array.from({ length: people }, async (_, i) => {
+      const sent = wallMs();
+      try {
+        const res = await fetch(endpoint, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ name: `Person ${i}`, email: `storm-${i}@load.example`, locale: "en" }),
+          signal: AbortSignal.timeout(120_000),
+        });
+        const body = (await res.json().catch(() => ({}))) as { registration?: { status: string } };
+        recordMs(hist, wallMs() - sent);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (body.registration?.status === "confirmed") confirmed++;
+        if (body.registration?.status === "waitlisted") waitlisted++;
+      } catch (err) {
+        // No answer at all (connection refused or reset, timeout): counted, never retried.
+        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+        const key = `no answer: ${cause}`;
+        statuses[key] = (statuses[key] ?? 0) + 1;
+      }
+    }),
+  );
+  return { hist, statuses, confirmed, waitlisted, elapsedMs: wallMs() - started };
 }
 
 async function createEvent(url: string, cookie: string, seats: number): Promise<string> {
@@ -133,38 +173,11 @@ export async function runRegistration(scenario: RegistrationScenario): Promise<R
     const warm = await fetch(`${url}/api/events/${slug}/registration`);
     await warm.arrayBuffer();
 
-    const hist = histogram();
-    const statuses: Record<string, number> = {};
-    let confirmed = 0;
-    let waitlisted = 0;
     const sampler = new ProcessSampler(server.pid, `${url}/metrics`, target.databaseName);
     await sampler.start();
     log(`${label}: storm`);
-    const started = wallMs();
-    await Promise.all(
-      Array.from({ length: people }, async (_, i) => {
-        const sent = wallMs();
-        try {
-          const res = await fetch(`${url}/api/events/${slug}/register`, {
-            method: "POST",
-            headers: { "content-type": "application/json" },
-            body: JSON.stringify({ name: `Person ${i}`, email: `storm-${i}@load.example`, locale: "en" }),
-            signal: AbortSignal.timeout(120_000),
-          });
-          const body = (await res.json().catch(() => ({}))) as { registration?: { status: string } };
-          recordMs(hist, wallMs() - sent);
-          statuses[res.status] = (statuses[res.status] ?? 0) + 1;
-          if (body.registration?.status === "confirmed") confirmed++;
-          if (body.registration?.status === "waitlisted") waitlisted++;
-        } catch (err) {
-          // No answer at all (connection refused or reset, timeout): counted, never retried.
-          const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-          const key = `no answer: ${cause}`;
-          statuses[key] = (statuses[key] ?? 0) + 1;
-        }
-      }),
-    );
-    const elapsedMs = wallMs() - started;
+    const storm = await registrationStorm(`${url}/api/events/${slug}/register`, people);
+    const { hist, statuses, confirmed, waitlisted, elapsedMs } = storm;
     const serverStats = await sampler.stop();
     const counts = await fetch(`${url}/api/events/${slug}/registrations/counts`, {
       headers: { cookie: seeded.organizer.cookie },
@@ -175,6 +188,19 @@ export async function runRegistration(scenario: RegistrationScenario): Promise<R
 
     log(`${label}: raw insert rate`);
     const rawInsert = await rawInsertRate(driver, people, 10);
+    log(`${label}: bare HTTP floor`);
+    const floorProcess = await startFormFloorProcess();
+    let floor: Awaited<ReturnType<typeof registrationStorm>>;
+    try {
+      floor = await registrationStorm(`${floorProcess.url}/register`, people);
+    } finally {
+      await floorProcess.stop();
+    }
+    const bareHttp = {
+      rate: Math.round((people / floor.elapsedMs) * 1000),
+      latency: summarize(floor.hist),
+      ok: floor.statuses["201"] ?? 0,
+    };
     const throughput = Math.round((people / elapsedMs) * 1000);
     const result: RegistrationResult = {
       driver,
@@ -190,11 +216,14 @@ export async function runRegistration(scenario: RegistrationScenario): Promise<R
       exactlySeats: confirmed === seats && confirmedInDatabase === seats,
       rawInsert,
       ratioToRaw: rawInsert.rate > 0 ? Math.round((throughput / rawInsert.rate) * 1000) / 1000 : 0,
+      bareHttp,
+      ratioToBareHttp: bareHttp.rate > 0 ? Math.round((throughput / bareHttp.rate) * 1000) / 1000 : 0,
       server: serverStats,
     };
     log(
       `${label}: ${throughput}/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, ` +
-        `confirmed ${confirmed} (db ${confirmedInDatabase}), raw ${rawInsert.rate}/s`,
+        `confirmed ${confirmed} (db ${confirmedInDatabase}), raw ${rawInsert.rate}/s, ` +
+        `bare HTTP ${bareHttp.rate}/s (p99 ${bareHttp.latency.p99} ms)`,
     );
     return result;
   } finally {

@@ -140,6 +140,20 @@ export async function startRelay(mode: "tick" | "per-op"): Promise<Process> {
   );
 }
 
+export const FORM_FLOOR_SCRIPT = fileURLToPath(new URL("./formFloor.js", import.meta.url));
+
+/** The registration storm's bare reference (formFloor.ts), in its own process like the server. */
+export async function startFormFloorProcess(): Promise<Process> {
+  const port = await freePort();
+  return spawnUntil(
+    [FORM_FLOOR_SCRIPT, `--port=${port}`],
+    {},
+    (output) => output.includes("form floor listening"),
+    `http://127.0.0.1:${port}`,
+    30_000,
+  );
+}
+
 export interface LiveKitStandIn {
   url: string;
   apiKey: string;
