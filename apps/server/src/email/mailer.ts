@@ -19,8 +19,11 @@ export interface Mailer {
   close(): Promise<void>;
 }
 
-/** Sends of one batch in flight at once when the mailer sends one by one (an SMTP connection each). */
-export const SENDS_AT_ONCE = 4;
+/**
+ * Sends of one batch in flight at once when the mailer sends one by one (an SMTP connection each):
+ * with at most four email jobs at once per process, at most eight connections to the SMTP server.
+ */
+export const SENDS_AT_ONCE = 2;
 
 /** Sends every message: through `sendMany` when the mailer has it, else a few at a time. */
 export async function sendEach(mailer: Mailer, messages: readonly MailMessage[]): Promise<unknown[]> {
