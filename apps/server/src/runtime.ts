@@ -166,6 +166,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
     clock: overrides.clock ?? systemClock,
     logger,
     publicUrl: () => url,
+    busyForMs: metrics.busyForMs,
   });
   const boards = createBoardFeature({
     db: database.db,
@@ -371,6 +372,7 @@ export async function startRuntime(env: Env, overrides: RuntimeOverrides = {}): 
       // disconnect, not quit: quit waits for a reply that never comes while Redis is down.
       if (redis) for (const client of [redis.main, redis.pub, redis.sub]) client.disconnect();
       if (!overrides.database) await database.close();
+      metrics.close();
       logger.info("stopped");
     })();
     return stopping;

@@ -1,5 +1,10 @@
+import { performance } from "node:perf_hooks";
 import { Counter, Histogram, Registry, collectDefaultMetrics, Gauge } from "prom-client";
 import type { RequestHandler } from "express";
+
+const LOOP_SAMPLE_MS = 250;
+/** The share of a sample from which the event loop counts as busy (a rush it can hardly keep up with). */
+export const LOOP_BUSY = 0.9;
 
 /** The process's Prometheus registry and the HTTP and socket metrics every node exports. */
 export function createMetrics() {
@@ -48,8 +53,42 @@ export function createMetrics() {
     liveCommandDuration.observe({ event }, seconds);
   };
 
+  const inFlight = new Gauge({
+    name: "convivio_http_requests_in_flight",
+    help: "HTTP requests this process has received and not yet finished answering",
+    registers: [registry],
+  });
+  let requestsInFlight = 0;
+
+  // The share of the last sampling period the event loop spent working, not waiting for I/O.
+  const loopUtilization = new Gauge({
+    name: "convivio_event_loop_utilization",
+    help: "Share of the last quarter second the event loop was busy (0 to 1)",
+    registers: [registry],
+  });
+  let loopMark = performance.eventLoopUtilization();
+  let recentUtilization = 0;
+  /** When the loop became busy (at least LOOP_BUSY of a sample) and has stayed so, or null. */
+  let busySince: number | null = null;
+  const sampler = setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    recentUtilization = performance.eventLoopUtilization(now, loopMark).utilization;
+    loopMark = now;
+    loopUtilization.set(recentUtilization);
+    if (recentUtilization < LOOP_BUSY) busySince = null;
+    else busySince ??= Date.now() - LOOP_SAMPLE_MS;
+  }, LOOP_SAMPLE_MS);
+  sampler.unref();
+
   const middleware: RequestHandler = (req, res, next) => {
     const end = httpDuration.startTimer();
+    requestsInFlight++;
+    inFlight.inc();
+    // "close" comes once per response, answered or abandoned.
+    res.once("close", () => {
+      requestsInFlight--;
+      inFlight.dec();
+    });
     res.on("finish", () => {
       // Route templates keep label cardinality bounded; unmatched paths share one label.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
@@ -59,6 +98,19 @@ export function createMetrics() {
     next();
   };
 
-  return { registry, middleware, socketConnections, emailsSent, observeLiveCommand };
+  return {
+    registry,
+    middleware,
+    socketConnections,
+    emailsSent,
+    observeLiveCommand,
+    /** HTTP requests being answered now. */
+    requestsInFlight: () => requestsInFlight,
+    /** The share of the last quarter second the event loop was busy. */
+    loopUtilization: () => recentUtilization,
+    /** How long the event loop has been busy without a break (0 when it is not): a rush. */
+    busyForMs: () => (busySince === null ? 0 : Date.now() - busySince),
+    close: () => clearInterval(sampler),
+  };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

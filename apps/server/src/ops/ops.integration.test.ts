@@ -55,6 +55,11 @@ describe("operations endpoints", () => {
     );
     expect(res.text).toContain("convivio_process_resident_memory_bytes");
     expect(res.text).toContain("convivio_socket_connections");
+    // The scrape itself is the one request in flight; the loop's busy share is between 0 and 1.
+    expect(res.text).toMatch(/^convivio_http_requests_in_flight 1$/m);
+    const utilization = /^convivio_event_loop_utilization ([0-9.e-]+)$/m.exec(res.text);
+    expect(Number(utilization?.[1])).toBeGreaterThanOrEqual(0);
+    expect(Number(utilization?.[1])).toBeLessThanOrEqual(1);
   });
 
   it("the Grafana dashboard in infra/ queries only metrics the server exports", async () => {

@@ -28,6 +28,8 @@ export interface RegistrationFeatureDeps {
   publicUrl: () => string;
   /** How often unsent emails are re-armed while running (tests shorten it). */
   mailSweepEveryMs?: number;
+  /** How long the process has been busy without a break (0: not busy): registration emails wait for a rush. */
+  busyForMs?: () => number;
 }
 
 export interface RegistrationFeature {

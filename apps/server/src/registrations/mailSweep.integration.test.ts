@@ -29,7 +29,7 @@ import type { Jobs } from "../jobs/jobs.js";
 import { TestClock, startTestServer } from "../test/harness.js";
 import { createEvent, signUpOrganizer, unique } from "../test/events.js";
 import { createRegistrationFeature, type RegistrationFeature } from "./feature.js";
-import { MESSAGE_SEND_ATTEMPTS } from "./mailJobs.js";
+import { MAIL_YIELD_MAX_MS, MESSAGE_SEND_ATTEMPTS } from "./mailJobs.js";
 import { TEST_REDIS_URL, deleteRedisKeys } from "../test/jobs.js";
 
 const RUN_PREFIX = `convivio-test-mail-sweep-${randomUUID().slice(0, 8)}`;
@@ -133,6 +133,7 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
     state?: { failing: boolean };
     sweepEveryMs?: number;
     log?: typeof logger;
+    busyForMs?: () => number;
   }) {
     const clock = new TestClock();
     for (let i = 0; i < processes; i++) {
@@ -155,6 +156,7 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
         logger: options.log ?? logger,
         publicUrl: () => "http://localhost:3000",
         mailSweepEveryMs: options.sweepEveryMs ?? SWEEP_EVERY_MS,
+        ...(options.busyForMs ? { busyForMs: options.busyForMs } : {}),
       });
       await jobs.start();
       await feature.rearm();
@@ -345,6 +347,58 @@ describe.each(drivers)("the unsent-email sweep: $name", ({ factory, processes, m
         await mailer.close();
         await smtp.close();
       }
+    },
+  );
+
+  it(
+    "registration emails wait while a rush lasts, and go when it passes or when it began too long ago",
+    { timeout: 120_000 },
+    async () => {
+      const event = await eventFor("Rush");
+      const sent: { to: string; at: number }[] = [];
+      const mailer: Mailer = {
+        async send(message) {
+          sent.push({ to: message.to, at: Date.now() });
+        },
+        async close() {},
+      };
+      // The process's load as the test says: busy since `since`, or not busy.
+      const rush: { since: number | null } = { since: Date.now() };
+      await startNodes({ mailer, busyForMs: () => (rush.since === null ? 0 : Date.now() - rush.since) });
+      const register = (email: string) =>
+        nodes[0]!.feature.service.register(
+          event.id,
+          { name: "Rita", email, locale: "en", answers: {} },
+          { kind: "self" },
+        );
+      // The rush passes: the email goes out then, not before.
+      const first = `rush-${unique()}@example.it`;
+      await register(first);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(sent).toEqual([]);
+      rush.since = null;
+      const passed = Date.now();
+      await expect.poll(() => sent.length, { timeout: 5_000, interval: 50 }).toBe(1);
+      expect(sent[0]!.to).toBe(first);
+      expect(sent[0]!.at - passed).toBeLessThan(1_000);
+
+      // A rush that does not pass holds emails back until MAIL_YIELD_MAX_MS after it began, all of
+      // them together, however many jobs wait in line.
+      rush.since = Date.now();
+      const emails = Array.from({ length: 12 }, (_, i) => `long${i}-${unique()}@example.it`);
+      for (const email of emails) await register(email);
+      await expect
+        .poll(() => sent.length, { timeout: MAIL_YIELD_MAX_MS + 10_000, interval: 100 })
+        .toBe(1 + emails.length);
+      const waited = sent.slice(1).map((m) => m.at - rush.since!);
+      expect(Math.min(...waited)).toBeGreaterThanOrEqual(MAIL_YIELD_MAX_MS - 100);
+      expect(Math.max(...waited)).toBeLessThan(MAIL_YIELD_MAX_MS + 4_000);
+      // Later emails of the same long rush are not held back at all.
+      const late = `late-${unique()}@example.it`;
+      const registeredAt = Date.now();
+      await register(late);
+      await expect.poll(() => sent.some((m) => m.to === late), { timeout: 5_000, interval: 50 }).toBe(true);
+      expect(sent.find((m) => m.to === late)!.at - registeredAt).toBeLessThan(2_000);
     },
   );
 });
