@@ -2,8 +2,8 @@
 // together: one statement for a batch's new registrations, one job (and one outbox statement) for
 // their emails. Here on both databases: the batching happens, and what the one-by-one path kept
 // (arrival order equal to decision order, invite codes' limits, one email each) still holds.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { testDatabases, type TestDatabase } from "@convivio/db/testing";
+import { describe, expect, it } from "vitest";
+import { testDatabases } from "@convivio/db/testing";
 import {
   and,
   asc,
@@ -15,25 +15,12 @@ import {
   registrations,
   sql,
 } from "@convivio/db";
-import { startTestServer, type TestClient, type TestServer } from "../test/harness.js";
-import { createEvent, register, signUpOrganizer, unique, withToken } from "../test/events.js";
+import { createEvent, register, serverWithOrganizer, unique, withToken } from "../test/events.js";
 
 const PEOPLE = 40;
 
 describe.each(testDatabases())("registrations written together on $driver", ({ open }) => {
-  let database: TestDatabase;
-  let server: TestServer;
-  let organizer: TestClient;
-
-  beforeAll(async () => {
-    database = await open();
-    server = await startTestServer({ database, env: { AUTH_RATE_LIMIT: "1000" } });
-    organizer = await signUpOrganizer(server);
-  });
-  afterAll(async () => {
-    await server.close();
-    await database.close();
-  });
+  const setup = serverWithOrganizer(open);
 
   /**
    * Runs `arrive` while the test holds the event's lock for a second and a half, so what arrives
@@ -41,12 +28,12 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
    * on PostgreSQL: PGlite has one connection, so there `arrive` just runs.
    */
   async function queuedBehindLock<T>(eventId: string, arrive: () => Promise<T>): Promise<T> {
-    if (!database.url) return arrive();
+    if (!setup.database.url) return arrive();
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let locked!: () => void;
     const isLocked = new Promise<void>((resolve) => (locked = resolve));
-    const holder = database.db.transaction(async (tx) => {
+    const holder = setup.database.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT id FROM events WHERE id = ${eventId} FOR UPDATE`);
       locked();
       await held;
@@ -63,19 +50,19 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
   const writers = (rows: { xmin: string }[]) => new Set(rows.map((r) => r.xmin)).size;
 
   it("a rush is written in a few statements, and each person gets one email, with its links, stored together", async () => {
-    const event = await createEvent(organizer, { settings: { capacity: PEOPLE } });
+    const event = await createEvent(setup.organizer, { settings: { capacity: PEOPLE } });
     const emails = Array.from({ length: PEOPLE }, (_, i) => `rush${i}-${unique()}@example.it`);
     const rush = () =>
       Promise.all(
         emails.map((email, i) =>
-          register(server.client(), event.slug, { name: `R ${i}`, email, locale: "en" }),
+          register(setup.server.client(), event.slug, { name: `R ${i}`, email, locale: "en" }),
         ),
       );
-    const batched = Boolean(database.url);
+    const batched = Boolean(setup.database.url);
     const responses = await queuedBehindLock(event.id, rush);
     expect(responses.map((r) => r.status)).toEqual(emails.map(() => 201));
 
-    const rows = await database.db
+    const rows = await setup.database.db
       .select({ id: registrations.id, xmin: sql<string>`xmin::text` })
       .from(registrations)
       .where(eq(registrations.eventId, event.id));
@@ -85,7 +72,7 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
     if (batched) expect(writers(rows)).toBeLessThanOrEqual(4);
 
     const mails = async () =>
-      database.db
+      setup.database.db
         .select({ to: outbox.to, text: outbox.text, xmin: sql<string>`xmin::text` })
         .from(outbox)
         .where(inArray(outbox.to, emails));
@@ -102,17 +89,17 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
     const magicTokens = sent.map((m) => /\/auth\/magic\?token=([A-Za-z0-9_-]{43})/.exec(m.text)![1]);
     expect(new Set(magicTokens).size).toBe(PEOPLE);
     const ids = rows.map((r) => r.id);
-    const links = await database.db
+    const links = await setup.database.db
       .select({ id: registrationLinks.id })
       .from(registrationLinks)
       .where(inArray(registrationLinks.registrationId, ids));
     // One from the form's answer, one from the email.
     expect(links).toHaveLength(2 * PEOPLE);
-    const registrants = await database.db
+    const registrants = await setup.database.db
       .select({ userId: registrations.userId })
       .from(registrations)
       .where(eq(registrations.eventId, event.id));
-    const signIns = await database.db
+    const signIns = await setup.database.db
       .select({ id: oneTimeTokens.id })
       .from(oneTimeTokens)
       .where(
@@ -128,8 +115,8 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
   });
 
   it("people coming back among new ones keep arrival order: the places told are the database's", async () => {
-    const event = await createEvent(organizer, { settings: { capacity: 1 } });
-    const holder = await register(server.client(), event.slug, {
+    const event = await createEvent(setup.organizer, { settings: { capacity: 1 } });
+    const holder = await register(setup.server.client(), event.slug, {
       name: "Seat",
       email: `seat-${unique()}@example.it`,
     });
@@ -138,9 +125,9 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
     const returning: string[] = [];
     for (let i = 0; i < 3; i++) {
       const email = `back${i}-${unique()}@example.it`;
-      const first = await register(server.client(), event.slug, { name: `Back ${i}`, email });
+      const first = await register(setup.server.client(), event.slug, { name: `Back ${i}`, email });
       const cancel = await withToken(
-        server.client(),
+        setup.server.client(),
         "POST",
         `/api/registrations/${first.receipt!.id}/cancel`,
         first.token!,
@@ -152,13 +139,15 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
       i % 8 === 3 ? returning[(i - 3) / 8]! : `new${i}-${unique()}@example.it`,
     );
     const responses = await queuedBehindLock(event.id, () =>
-      Promise.all(emails.map((email, i) => register(server.client(), event.slug, { name: `W ${i}`, email }))),
+      Promise.all(
+        emails.map((email, i) => register(setup.server.client(), event.slug, { name: `W ${i}`, email })),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(emails.map(() => 201));
     const told = new Map(responses.map((r) => [r.receipt!.id, r.receipt!.waitlistPosition]));
     expect([...told.values()].sort((a, b) => a! - b!)).toEqual(emails.map((_, i) => i + 1));
 
-    const waiting = await database.db
+    const waiting = await setup.database.db
       .select({ id: registrations.id, arrival: registrations.arrival, order: registrations.waitlistOrder })
       .from(registrations)
       .where(and(eq(registrations.eventId, event.id), eq(registrations.status, "waitlisted")))
@@ -172,8 +161,8 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
   });
 
   it("an invite code's last uses go to as many people as it has left, and a batch counts its own", async () => {
-    const event = await createEvent(organizer, { settings: { capacity: 100, approvalRequired: true } });
-    const created = await organizer.post(`/api/events/${event.slug}/invite-codes`, {
+    const event = await createEvent(setup.organizer, { settings: { capacity: 100, approvalRequired: true } });
+    const created = await setup.organizer.post(`/api/events/${event.slug}/invite-codes`, {
       code: "RUSH-CODE",
       maxUses: 3,
     });
@@ -181,7 +170,7 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
     const responses = await queuedBehindLock(event.id, () =>
       Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          register(server.client(), event.slug, {
+          register(setup.server.client(), event.slug, {
             name: `C ${i}`,
             email: `code${i}-${unique()}@example.it`,
             inviteCode: "rush-code",
@@ -196,14 +185,14 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
     // The database refuses a code used beyond its limit, which would fail the whole batch and run
     // it again one by one; the batch counts its own uses, so the two after the first are decided
     // and written together.
-    if (database.url) {
-      const rows = await database.db
+    if (setup.database.url) {
+      const rows = await setup.database.db
         .select({ xmin: sql<string>`xmin::text` })
         .from(registrations)
         .where(eq(registrations.eventId, event.id));
       expect(writers(rows)).toBe(2);
     }
-    const codes = await organizer.get(`/api/events/${event.slug}/invite-codes`);
+    const codes = await setup.organizer.get(`/api/events/${event.slug}/invite-codes`);
     expect((codes.body as { inviteCodes: { code: string; uses: number }[] }).inviteCodes).toEqual([
       expect.objectContaining({ code: "RUSH-CODE", uses: 3 }),
     ]);

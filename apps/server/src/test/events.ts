@@ -1,7 +1,9 @@
 // Helpers for tests of events and registrations: organizers, events, sessions and settings through
 // the real API, and wall-clock strings for a zone.
+import { afterAll, beforeAll } from "vitest";
+import type { TestDatabase } from "@convivio/db/testing";
 import { formatLocalDateTime, type EventDetail, type RegistrationSettingsBody } from "@convivio/protocol";
-import type { TestClient, TestServer } from "./harness.js";
+import { startTestServer, type TestClient, type TestServer } from "./harness.js";
 
 let counter = 0;
 /** A unique suffix for slugs and emails within a test run. */
@@ -84,4 +86,22 @@ export async function register(client: TestClient, slug: string, body: Record<st
 /** A request with the token of an emailed registration link. */
 export function withToken(client: TestClient, method: string, path: string, token: string, body?: unknown) {
   return client.request(method, path, body, { "x-registration-token": token });
+}
+
+/**
+ * For a describe block: a database, a server on it and a signed-up organizer, opened before its
+ * tests and closed after them. Read the fields inside the tests (they are set in beforeAll).
+ */
+export function serverWithOrganizer(open: () => Promise<TestDatabase>) {
+  const setup = {} as { database: TestDatabase; server: TestServer; organizer: TestClient };
+  beforeAll(async () => {
+    setup.database = await open();
+    setup.server = await startTestServer({ database: setup.database, env: { AUTH_RATE_LIMIT: "1000" } });
+    setup.organizer = await signUpOrganizer(setup.server);
+  });
+  afterAll(async () => {
+    await setup.server.close();
+    await setup.database.close();
+  });
+  return setup;
 }
