@@ -140,7 +140,8 @@ export async function startRelay(mode: "tick" | "per-op"): Promise<Process> {
   );
 }
 
-export const FORM_FLOOR_SCRIPT = fileURLToPath(new URL("./formFloor.js", import.meta.url));
+/** Built with the harness (`tests/dist`), so the load test, run from the sources, finds it too. */
+export const FORM_FLOOR_SCRIPT = join(REPO_ROOT, "tests", "dist", "load", "formFloor.js");
 
 /** The registration storm's bare reference (formFloor.ts), in its own process like the server. */
 export async function startFormFloorProcess(): Promise<Process> {

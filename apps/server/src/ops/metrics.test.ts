@@ -14,7 +14,7 @@ async function work(ms: number) {
 }
 
 describe("the process's load", () => {
-  it("says how long the event loop has been busy without a break, and 0 once it rests", async () => {
+  it("says how long the event loop has been busy, through short dips, and 0 while it rests", async () => {
     const metrics = createMetrics();
     try {
       await new Promise((resolve) => setTimeout(resolve, 600));
@@ -22,9 +22,18 @@ describe("the process's load", () => {
       await work(1_500);
       expect(metrics.loopUtilization()).toBeGreaterThan(0.9);
       expect(metrics.busyForMs()).toBeGreaterThanOrEqual(750);
+      // A dip shorter than a second: not busy now, but busy again it is the same rush, as old.
       await new Promise((resolve) => setTimeout(resolve, 600));
       expect(metrics.busyForMs()).toBe(0);
       expect(metrics.loopUtilization()).toBeLessThan(0.5);
+      await work(600);
+      expect(metrics.busyForMs()).toBeGreaterThanOrEqual(2_000);
+      // A rest of more than a second ends it: the next rush starts from nothing.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(metrics.busyForMs()).toBe(0);
+      await work(800);
+      expect(metrics.busyForMs()).toBeGreaterThan(0);
+      expect(metrics.busyForMs()).toBeLessThan(1_500);
     } finally {
       metrics.close();
     }

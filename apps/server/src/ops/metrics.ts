@@ -5,6 +5,8 @@ import type { RequestHandler } from "express";
 const LOOP_SAMPLE_MS = 250;
 /** The share of a sample from which the event loop counts as busy (a rush it can hardly keep up with). */
 export const LOOP_BUSY = 0.9;
+/** A dip below LOOP_BUSY this long ends a rush; a shorter one does not. */
+const LOOP_QUIET_MS = 1_000;
 
 /** The process's Prometheus registry and the HTTP and socket metrics every node exports. */
 export function createMetrics() {
@@ -68,15 +70,26 @@ export function createMetrics() {
   });
   let loopMark = performance.eventLoopUtilization();
   let recentUtilization = 0;
-  /** When the loop became busy (at least LOOP_BUSY of a sample) and has stayed so, or null. */
+  /**
+   * When the loop became busy (at least LOOP_BUSY of a sample), kept through dips shorter than
+   * LOOP_QUIET_MS: a load that flickers is one long rush, not many short ones.
+   */
   let busySince: number | null = null;
+  /** When the current dip below LOOP_BUSY began, or null while busy. */
+  let quietSince: number | null = null;
   const sampler = setInterval(() => {
     const now = performance.eventLoopUtilization();
     recentUtilization = performance.eventLoopUtilization(now, loopMark).utilization;
     loopMark = now;
     loopUtilization.set(recentUtilization);
-    if (recentUtilization < LOOP_BUSY) busySince = null;
-    else busySince ??= Date.now() - LOOP_SAMPLE_MS;
+    const at = Date.now();
+    if (recentUtilization >= LOOP_BUSY) {
+      quietSince = null;
+      busySince ??= at - LOOP_SAMPLE_MS;
+    } else {
+      quietSince ??= at;
+      if (at - quietSince >= LOOP_QUIET_MS) busySince = null;
+    }
   }, LOOP_SAMPLE_MS);
   sampler.unref();
 
@@ -108,8 +121,11 @@ export function createMetrics() {
     requestsInFlight: () => requestsInFlight,
     /** The share of the last quarter second the event loop was busy. */
     loopUtilization: () => recentUtilization,
-    /** How long the event loop has been busy without a break (0 when it is not): a rush. */
-    busyForMs: () => (busySince === null ? 0 : Date.now() - busySince),
+    /**
+     * How long the event loop has been busy, dips shorter than a second included (0 while it is not
+     * busy now): a rush, and how old it is.
+     */
+    busyForMs: () => (busySince === null || quietSince !== null ? 0 : Date.now() - busySince),
     close: () => clearInterval(sampler),
   };
 }

@@ -100,6 +100,15 @@ describe.each([
       const toldPlace = new Map(receipts.map((r: Receipt) => [r.id, r.waitlistPosition]));
       expect(byWaitlistOrder.map((r) => toldPlace.get(r.id))).toEqual(waiting.map((_, i) => i + 1));
 
+      // Everyone's first email goes out before anyone cancels (it may wait for the rush to pass, and
+      // a confirmation not sent before its registration is cancelled is no longer news).
+      await expect
+        .poll(() => sent.filter((m) => m.subject.includes(event.title)).length, {
+          timeout: 60_000,
+          interval: 200,
+        })
+        .toBe(PEOPLE);
+
       // One cancellation promotes exactly the first waiting person.
       const leaver = responses.find((r) => r.receipt!.status === "confirmed")!;
       const cancel = await withToken(

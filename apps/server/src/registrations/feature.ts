@@ -28,7 +28,7 @@ export interface RegistrationFeatureDeps {
   publicUrl: () => string;
   /** How often unsent emails are re-armed while running (tests shorten it). */
   mailSweepEveryMs?: number;
-  /** How long the process has been busy without a break (0: not busy): registration emails wait for a rush. */
+  /** How long the process has been busy (0: not busy now): registration emails wait for a young rush. */
   busyForMs?: () => number;
 }
 

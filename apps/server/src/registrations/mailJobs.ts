@@ -64,8 +64,8 @@ export interface RegistrationJobDeps {
   /** How often unsent messages are re-armed while running (default MAIL_SWEEP_EVERY_MS; tests shorten it). */
   mailSweepEveryMs?: number;
   /**
-   * How long the process has been busy without a break (0 when it is not): emails wait while a
-   * rush lasts, up to `MAIL_YIELD_MAX_MS` from its start.
+   * How long the process has been busy, through dips shorter than a second (0 while it is not):
+   * emails wait while a rush lasts, up to `MAIL_YIELD_MAX_MS` from its start.
    */
   busyForMs?: () => number;
 }
