@@ -44,7 +44,8 @@ const DAY_MS = 86_400_000;
 type TokenPurpose = "magic_link" | "password_reset";
 
 /** Sessions that were just revoked: one of them, or all of a person's but possibly the current one. */
-export type Revocation = { sessionId: string } | { userId: string; exceptSessionId?: string };
+/** Sessions ended: one, or every session of a person but possibly one (the same shape as Forget). */
+export type Revocation = Forget;
 
 /** Accounts, sessions and emailed one-time links. Every secret is stored hashed. */
 export class AuthService {
@@ -95,10 +96,11 @@ export class AuthService {
     const token = newToken();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.sessionTtlDays * DAY_MS);
+    const tokenHash = hashToken(token);
     const [session] = await this.db
       .insert(authSessions)
       .values({
-        tokenHash: hashToken(token),
+        tokenHash,
         userId,
         createdAt: now,
         lastSeenAt: now,
@@ -108,7 +110,7 @@ export class AuthService {
       .returning({ id: authSessions.id });
     const [row] = await this.db.select().from(users).where(eq(users.id, userId));
     const user = toUser(row!);
-    this.sessions.set(hashToken(token), { user, sessionId: session!.id }, now.getTime(), expiresAt.getTime());
+    this.sessions.set(tokenHash, { user, sessionId: session!.id }, now.getTime(), expiresAt.getTime());
     return { token, expiresAt, user };
   }
 

@@ -5,6 +5,7 @@
 // expiry. Whatever ends a session or changes what an actor carries forgets it here at once
 // (AuthService), and on the other nodes through the socket adapter (live/socket.ts); if that
 // message were lost, another node could honour an ended session for at most `SESSION_CACHE_MS`.
+import type { SessionForget } from "@convivio/protocol";
 import type { Actor } from "./actor.js";
 
 export const SESSION_CACHE_MS = 2_000;
@@ -12,7 +13,7 @@ export const SESSION_CACHE_MS = 2_000;
 export const SESSION_CACHE_SIZE = 20_000;
 
 /** What to forget: one session, or every session of a person (all but one, for a password change). */
-export type Forget = { sessionId: string } | { userId: string; exceptSessionId?: string };
+export type Forget = SessionForget;
 
 interface Entry {
   actor: Actor;

@@ -60,7 +60,6 @@ export function createMetrics() {
     help: "HTTP requests this process has received and not yet finished answering",
     registers: [registry],
   });
-  let requestsInFlight = 0;
 
   // The share of the last sampling period the event loop spent working, not waiting for I/O.
   const loopUtilization = new Gauge({
@@ -95,13 +94,9 @@ export function createMetrics() {
 
   const middleware: RequestHandler = (req, res, next) => {
     const end = httpDuration.startTimer();
-    requestsInFlight++;
     inFlight.inc();
     // "close" comes once per response, answered or abandoned.
-    res.once("close", () => {
-      requestsInFlight--;
-      inFlight.dec();
-    });
+    res.once("close", () => inFlight.dec());
     res.on("finish", () => {
       // Route templates keep label cardinality bounded; unmatched paths share one label.
       const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : "unmatched";
@@ -117,8 +112,6 @@ export function createMetrics() {
     socketConnections,
     emailsSent,
     observeLiveCommand,
-    /** HTTP requests being answered now. */
-    requestsInFlight: () => requestsInFlight,
     /** The share of the last quarter second the event loop was busy. */
     loopUtilization: () => recentUtilization,
     /**

@@ -30,6 +30,7 @@ import {
   type ReminderLead,
 } from "@convivio/protocol";
 import type { Logger } from "pino";
+import { z } from "zod";
 import type { Clock } from "../auth/clock.js";
 import type { AuthService } from "../auth/service.js";
 import { sendEach, type Mailer, type MailMessage } from "../email/mailer.js";
@@ -131,7 +132,7 @@ const AFTER_END: ReadonlySet<RegistrationMailKind> = new Set(["cancelled", "reje
 
 const asLocale = (value: string): Locale => (value === "en" ? "en" : "it");
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown) => z.uuid().safeParse(value).success;
 
 /** One email to a registrant: what it is about, with what the copy needs beyond the registration. */
 interface Outgoing {
@@ -264,10 +265,11 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       )
       .returning();
     if (claimed.length === 0) return;
-    const failed: { message: (typeof claimed)[number]; err: unknown }[] = [];
-    // Sent, or with nothing to send (no longer news, or its announcement is gone): done either way.
-    const done: string[] = [];
-    const skipped = new Set<string>();
+    type Claimed = (typeof claimed)[number];
+    // Nothing to send (no longer news, or its announcement is gone): done all the same.
+    const skipped: Claimed[] = [];
+    let sending: Claimed[] = [];
+    let outcomes: unknown[];
     try {
       const contexts = await loadRegistrationContexts(
         db,
@@ -275,14 +277,13 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
       );
       const announced = await loadAnnouncements(claimed);
       const outgoing: Outgoing[] = [];
-      const sending: (typeof claimed)[number][] = [];
       for (const message of claimed) {
         const ctx = contexts.get(message.registrationId);
         const kind = message.kind as MessageKind;
         const announcement =
           kind === "announcement" ? announced.get(String(message.data.announcementId)) : undefined;
         if (!ctx || !isStillNews(ctx, kind, message.data) || (kind === "announcement" && !announcement)) {
-          skipped.add(message.id);
+          skipped.push(message);
           continue;
         }
         outgoing.push({
@@ -293,18 +294,16 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
         });
         sending.push(message);
       }
-      const outcomes = await sendToRegistrants(outgoing);
-      outcomes.forEach((outcome, i) => {
-        if (outcome === undefined) done.push(sending[i]!.id);
-        else failed.push({ message: sending[i]!, err: outcome });
-      });
+      outcomes = await sendToRegistrants(outgoing);
     } catch (err) {
       // Reading or preparing failed: none of them went out.
-      done.length = 0;
-      failed.length = 0;
-      for (const message of claimed) if (!skipped.has(message.id)) failed.push({ message, err });
+      sending = claimed.filter((message) => !skipped.includes(message));
+      outcomes = sending.map(() => err);
     }
-    done.push(...skipped);
+    const done = [...skipped, ...sending.filter((_, i) => outcomes[i] === undefined)].map((m) => m.id);
+    const failed = sending.flatMap((message, i) =>
+      outcomes[i] === undefined ? [] : [{ message, err: outcomes[i] }],
+    );
     if (done.length > 0) {
       await db
         .update(registrationMessages)
@@ -360,9 +359,7 @@ export function defineRegistrationJobs(deps: RegistrationJobDeps) {
   /** The announcements some messages carry, by id. */
   async function loadAnnouncements(messages: readonly { kind: string; data: Record<string, unknown> }[]) {
     const ids = messages.flatMap((m) =>
-      m.kind === "announcement" && UUID.test(String(m.data.announcementId))
-        ? [String(m.data.announcementId)]
-        : [],
+      m.kind === "announcement" && isUuid(m.data.announcementId) ? [String(m.data.announcementId)] : [],
     );
     const rows = ids.length
       ? await db

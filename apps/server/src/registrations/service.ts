@@ -134,14 +134,11 @@ interface EventBatch {
   /** Seats taken and people waiting, kept up to date by each registration of the batch. */
   counts?: { taken: number; waiting: number };
   /**
-   * New registrations decided in this batch, by lower-cased email; written all at once when the
-   * batch closes (or before a unit that writes on its own, so arrival order stays decision order).
+   * New registrations decided in this batch, by lower-cased email, in the order decided; written
+   * all at once when the batch closes (or before a unit that writes on its own, so arrival order
+   * stays decision order).
    */
   staged: Map<string, StagedRegistration>;
-  /** Staged registrations not written yet, in the order they were decided. */
-  unwritten: StagedRegistration[];
-  /** Uses of invite codes by unwritten staged registrations, by code id. */
-  codeUses: Map<string, number>;
 }
 
 /** A new registration decided in a batch, and what was written for it once it is. */
@@ -151,10 +148,12 @@ interface StagedRegistration {
   written?: { registration: RegistrationRow; messageId: string | null };
 }
 
+/** The batch's staged registrations not written yet, in the order they were decided. */
+const unwritten = (batch: EventBatch) => [...batch.staged.values()].filter((staged) => !staged.written);
+
 /** Writes a batch's unwritten staged registrations in one statement. */
 async function writeStaged(tx: Tx, batch: EventBatch): Promise<void> {
-  const pending = batch.unwritten.splice(0);
-  batch.codeUses.clear();
+  const pending = unwritten(batch);
   if (pending.length === 0) return;
   const written = await insertRegistrations(
     tx,
@@ -183,8 +182,6 @@ export class RegistrationService {
           event,
           existing: await existingByEmail(tx, eventId, emails),
           staged: new Map(),
-          unwritten: [],
-          codeUses: new Map(),
         };
       },
       close: writeStaged,
@@ -411,9 +408,7 @@ export class RegistrationService {
       waitlistPosition: position,
     };
     batch.staged.set(email, staged);
-    batch.unwritten.push(staged);
     countIt();
-    if (code) batch.codeUses.set(code.id, (batch.codeUses.get(code.id) ?? 0) + 1);
     return later(() => {
       const { registration, messageId } = writtenOf(staged);
       if (messageId) ledger.effects.messages.push(messageId);
@@ -496,8 +491,10 @@ export class RegistrationService {
     return row;
   }
 
-  /** The usable invite code of the event with this text; refused when unknown, used up or expired. */
-  /** The usable invite code, counting the uses of the batch's registrations not written yet. */
+  /**
+   * The usable invite code of the event with this text; refused when unknown, used up (counting
+   * the batch's registrations not written yet) or expired.
+   */
   private async findInviteCode(tx: Tx, batch: EventBatch, text: string, now: Date) {
     const [code] = await tx
       .select()
@@ -509,7 +506,9 @@ export class RegistrationService {
       code &&
       code.disabledAt === null &&
       (code.expiresAt === null || code.expiresAt > now) &&
-      (code.maxUses === null || code.uses + (batch.codeUses.get(code.id) ?? 0) < code.maxUses);
+      (code.maxUses === null ||
+        code.uses + unwritten(batch).filter((staged) => staged.input.inviteCodeId === code.id).length <
+          code.maxUses);
     if (!usable) throw new HttpError(ErrorCode.inviteCodeInvalid, "This code is unknown, used up or expired");
     return code;
   }
