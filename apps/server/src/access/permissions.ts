@@ -87,6 +87,27 @@ export async function findEventBySlug(db: Db, slug: string): Promise<EventRow> {
   return event;
 }
 
+/** Event ids by slug, per database handle, for lookups that check the slug again under the event's lock. */
+const idsBySlug = new WeakMap<Db, Map<string, string>>();
+/** More slugs than this and the map starts again (it only saves reads; a miss reads the row). */
+const IDS_BY_SLUG_MAX = 10_000;
+
+/**
+ * The id of the event that had this slug when it was last read here (`fresh`: read it now). For a
+ * caller that reads the event's row again under its lock and checks the slug there (a slug can be
+ * changed): a registration storm then reads no event row per request at all (docs/performance.md).
+ */
+export async function eventIdBySlug(db: Db, slug: string, fresh = false): Promise<string> {
+  let ids = idsBySlug.get(db);
+  if (!ids) idsBySlug.set(db, (ids = new Map()));
+  const known = fresh ? undefined : ids.get(slug);
+  if (known) return known;
+  const event = await findEventBySlug(db, slug);
+  if (ids.size >= IDS_BY_SLUG_MAX) ids.clear();
+  ids.set(slug, event.id);
+  return event.id;
+}
+
 export type RegistrationRow = typeof registrations.$inferSelect;
 
 /** Who is acting on a registration: its owner (signed in, or holding an emailed link) or an organizer. */

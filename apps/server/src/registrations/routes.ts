@@ -14,6 +14,7 @@ import {
   type Db,
 } from "@convivio/db";
 import {
+  ErrorCode,
   Permission,
   REGISTRATION_TOKEN_HEADER,
   type EventId,
@@ -26,7 +27,14 @@ import type { Request } from "express";
 import { bindRoutes } from "../http/routes.js";
 import type { Clock } from "../auth/clock.js";
 import type { Actor } from "../auth/actor.js";
-import { authorizeEvent, authorizeRegistration, findEventBySlug } from "../access/permissions.js";
+import {
+  authorizeEvent,
+  authorizeRegistration,
+  eventIdBySlug,
+  findEventBySlug,
+  rolesIn,
+} from "../access/permissions.js";
+import { HttpError } from "../http/problem.js";
 import { markNoindexUnlessPublic } from "../events/robots.js";
 import { eventPageUrl, loadRegistrationContext, registrationCalendar } from "./calendar.js";
 import { seatWaitlistPosition, seatsTaken, type ChangeActor, type SeatRow } from "./ledger.js";
@@ -35,6 +43,13 @@ import type { RegistrationService } from "./service.js";
 import { joinSession, leaveSession } from "./sessionSeats.js";
 import { questionsOf, toQuestion } from "./settings.js";
 import { eventOfRegistration, historyOf, registrationView, registrationViews } from "./views.js";
+
+/** The slug no longer names the event it named when it was last read (refused, then looked up again). */
+class SlugMoved extends HttpError {
+  constructor() {
+    super(ErrorCode.notFound);
+  }
+}
 
 export interface RegistrationRouteDeps {
   db: Db;
@@ -152,9 +167,20 @@ export function registrationRoutes({ db, service, clock, publicUrl }: Registrati
     },
 
     register: async ({ actor, params, body }) => {
-      const event = await findEventBySlug(db, params.slug);
-      await authorizeEvent(db, actor, event, Permission.viewEvent);
-      const result = await service.register(event.id, body, { kind: "self" });
+      // The event is read under its lock (the batch's, service.ts), and checked there: the slug
+      // still names it, and the person may see it. Only a slug that moved is looked up again.
+      const registerAt = async (eventId: string) => {
+        const roles = actor ? await rolesIn(db, eventId, actor.user.id) : [];
+        return service.register(eventId, body, { kind: "self" }, async (event) => {
+          if (event.slug !== params.slug) throw new SlugMoved();
+          await authorizeEvent(db, actor, event, Permission.viewEvent, roles);
+        });
+      };
+      const eventId = await eventIdBySlug(db, params.slug);
+      const result = await registerAt(eventId).catch(async (err: unknown) => {
+        if (!(err instanceof SlugMoved)) throw err;
+        return registerAt(await eventIdBySlug(db, params.slug, true));
+      });
       // Idempotent either way (nothing changed, nothing sent), but an existing registration's id,
       // status and place in line are for its owner: anyone can type an email into the form.
       const shown = result.created || (actor !== null && actor.user.id === result.registration.userId);
@@ -164,7 +190,7 @@ export function registrationRoutes({ db, service, clock, publicUrl }: Registrati
           registration: shown
             ? {
                 id: result.registration.id as RegistrationId,
-                eventId: event.id as EventId,
+                eventId: result.registration.eventId as EventId,
                 status: result.registration.status,
                 waitlistPosition: result.waitlistPosition,
               }

@@ -61,6 +61,12 @@ export interface RegistrationInput {
   inviteCode?: string | undefined;
 }
 
+/**
+ * A check of the event's row as read under its lock, before anything else: a refusal (an HttpError
+ * of 4xx) refuses the registration alone.
+ */
+export type EventCheck = (event: EventRow) => Promise<void>;
+
 /** Who registers: the person themself through the public form, or an organizer adding them. */
 export type RegistrationSource =
   { kind: "self" } | { kind: "organizer"; actor: ChangeActor; overCapacity: boolean; notify: boolean };
@@ -260,13 +266,21 @@ export class RegistrationService {
    * lock. Registrations of one event arriving together share a transaction (groupCommit.ts), and
    * each is answered once that transaction has committed.
    */
-  async register(eventId: string, input: RegistrationInput, source: RegistrationSource): Promise<Registered> {
+  async register(
+    eventId: string,
+    input: RegistrationInput,
+    source: RegistrationSource,
+    check?: EventCheck,
+  ): Promise<Registered> {
     const effects = new Effects();
     let result: Registered;
     try {
       result = await this.batches.submit(
         eventId,
-        (tx, batch) => this.registerLocked({ tx, now: this.deps.clock.now(), effects }, batch, input, source),
+        async (tx, batch) => {
+          await check?.(batch.event);
+          return this.registerLocked({ tx, now: this.deps.clock.now(), effects }, batch, input, source);
+        },
         input.email.toLowerCase(),
       );
     } catch (err) {
