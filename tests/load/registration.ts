@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "@convivio/db";
+import { LeanHttpError, leanPostJson } from "./leanPost.js";
 import { freshTarget, openTarget, seed, type Driver } from "./seed.js";
 import { startConvivio, startFormFloorProcess, type Process } from "./servers.js";
 import {
@@ -95,6 +96,14 @@ export async function rawInsertRate(
   }
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
 /** `people` POSTs of the registration form at once, each answered or counted as unanswered. */
 async function registrationStorm(endpoint: string, people: number) {
   const hist = histogram();
@@ -106,20 +115,19 @@ async function registrationStorm(endpoint: string, people: number) {
     Array.from({ length: people }, async (_, i) => {
       const sent = wallMs();
       try {
-        const res = await fetch(endpoint, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ name: `Person ${i}`, email: `storm-${i}@load.example`, locale: "en" }),
-          signal: AbortSignal.timeout(120_000),
-        });
-        const body = (await res.json().catch(() => ({}))) as { registration?: { status: string } };
+        const res = await leanPostJson(
+          endpoint,
+          { name: `Person ${i}`, email: `storm-${i}@load.example`, locale: "en" },
+          120_000,
+        );
         recordMs(hist, wallMs() - sent);
+        const body = parseJson(res.body) as { registration?: { status: string } };
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (body.registration?.status === "confirmed") confirmed++;
         if (body.registration?.status === "waitlisted") waitlisted++;
       } catch (err) {
         // No answer at all (connection refused or reset, timeout): counted, never retried.
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+        const cause = err instanceof LeanHttpError ? err.code : (err as Error).name;
         const key = `no answer: ${cause}`;
         statuses[key] = (statuses[key] ?? 0) + 1;
       }
