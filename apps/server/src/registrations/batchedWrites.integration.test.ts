@@ -67,8 +67,8 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
       .from(registrations)
       .where(eq(registrations.eventId, event.id));
     expect(rows).toHaveLength(PEOPLE);
-    // One by one this was 40 transactions: batched, the first arrival goes alone and the rest
-    // (given a second and a half to arrive) together.
+    // One by one this was 40 transactions: batched, the first batch holds what arrived in its turn
+    // of the event loop and the rest (given a second and a half to arrive) go together.
     if (batched) expect(writers(rows)).toBeLessThanOrEqual(4);
 
     const mails = async () =>
@@ -183,14 +183,14 @@ describe.each(testDatabases())("registrations written together on $driver", ({ o
     expect(refused).toHaveLength(7);
     expect(refused.every((r) => (r.body as { code: string }).code === "invite_code_invalid")).toBe(true);
     // The database refuses a code used beyond its limit, which would fail the whole batch and run
-    // it again one by one; the batch counts its own uses, so the two after the first are decided
-    // and written together.
+    // it again one by one (three writers); the batch counts its own uses, so the uses that share a
+    // batch are decided and written together (the first arrival may have had a batch of its own).
     if (setup.database.url) {
       const rows = await setup.database.db
         .select({ xmin: sql<string>`xmin::text` })
         .from(registrations)
         .where(eq(registrations.eventId, event.id));
-      expect(writers(rows)).toBe(2);
+      expect(writers(rows)).toBeLessThanOrEqual(2);
     }
     const codes = await setup.organizer.get(`/api/events/${event.slug}/invite-codes`);
     expect((codes.body as { inviteCodes: { code: string; uses: number }[] }).inviteCodes).toEqual([

@@ -12,6 +12,16 @@ import type { Db, Tx } from "@convivio/db";
 /** Most units decided in one transaction: bounds how long one batch holds the lock. */
 export const MAX_UNITS_PER_BATCH = 64;
 
+/**
+ * After a batch, a key with nothing queued waits as long as that batch took, up to this, before it
+ * lets its queue go: what arrives meanwhile forms the next batch. Under load Node takes in about one
+ * new connection per turn of the event loop, so a rush arrives as a stream, not a heap; without the
+ * wait, a batch on PGlite (whose answers never leave the microtask queue, so a batch is one long
+ * turn) held one registration (docs/performance.md). Waiting at most a batch's own time at most
+ * doubles a unit's wait, and only right after a batch.
+ */
+export const MAX_LINGER_MS = 50;
+
 /** Units waiting for one key before new ones are refused. */
 export const MAX_QUEUED_PER_KEY = 10_000;
 
@@ -61,6 +71,8 @@ export interface GroupCommitOptions<C> {
    */
   close?: (tx: Tx, context: C) => Promise<void>;
   maxUnits?: number;
+  /** The longest wait for more units after a batch (default `MAX_LINGER_MS`; 0: none). */
+  maxLingerMs?: number;
   /**
    * Units run without a savepoint each (two round trips fewer per unit) when set. A unit must then
    * throw a refusal (what `isRefusal` recognises) only before its first write; any other error may
@@ -73,9 +85,11 @@ export interface GroupCommitOptions<C> {
 export class GroupCommit<C> {
   private readonly queues = new Map<string, Pending<C>[]>();
   private readonly maxUnits: number;
+  private readonly lingerMs: number;
 
   constructor(private readonly options: GroupCommitOptions<C>) {
     this.maxUnits = options.maxUnits ?? MAX_UNITS_PER_BATCH;
+    this.lingerMs = options.maxLingerMs ?? MAX_LINGER_MS;
   }
 
   /**
@@ -92,17 +106,26 @@ export class GroupCommit<C> {
         return;
       }
       this.queues.set(key, [pending]);
-      void this.drain(key);
+      // The first batch starts on the next turn of the event loop, so whatever arrived with this
+      // unit (the other requests the loop read in the same turn) joins it.
+      setImmediate(() => void this.drain(key));
     });
   }
 
   private async drain(key: string): Promise<void> {
-    for (;;) {
+    // How long the last batch took (0: none since the last wait).
+    for (let lastBatchMs = 0; ;) {
       const queue = this.queues.get(key);
       if (!queue || queue.length === 0) {
+        if (lastBatchMs > 0 && this.lingerMs > 0) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(this.lingerMs, lastBatchMs)));
+          lastBatchMs = 0;
+          continue;
+        }
         this.queues.delete(key);
         return;
       }
+      const started = performance.now();
       const batch = queue.splice(0, this.maxUnits);
       let settled: Settled[];
       try {
@@ -118,6 +141,7 @@ export class GroupCommit<C> {
         if (outcome.ok) unit.resolve(outcome.value);
         else unit.reject(outcome.error);
       });
+      lastBatchMs = Math.max(1, performance.now() - started);
     }
   }
 
