@@ -64,9 +64,10 @@ const readsInFlight = new WeakMap<Db, Map<string, Promise<EventRow | undefined>>
 
 /**
  * The event with this slug. Lookups of one slug that arrive while its row is being read share that
- * read: a rush of 2,000 registrations read the event once per round trip instead of 2,000 times
- * (docs/performance.md). So a caller may get the row as it was a moment before it asked, never
- * older than one round trip. A shared row is frozen: nobody changes what another caller holds.
+ * read: a rush of people opening the registration form reads the event once per round trip instead
+ * of once each (docs/performance.md; registering itself does not read it, see `eventIdBySlug`). So a
+ * caller may get the row as it was a moment before it asked, never older than one round trip. A
+ * shared row is frozen: nobody changes what another caller holds.
  */
 export async function findEventBySlug(db: Db, slug: string): Promise<EventRow> {
   let reads = readsInFlight.get(db);
